@@ -1,0 +1,86 @@
+package misskey_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/misskey-wasm/misskey-wasm/misskey"
+	"github.com/misskey-wasm/misskey-wasm/misskey/misskeytest"
+)
+
+// Sign in with MiAuth: start, let the user approve, read the session back
+// from the callback, and exchange it for the token.
+func Example_signIn() {
+	srv := misskeytest.NewServer() // a fake instance; use "misskey.example" for a real one
+	defer srv.Close()
+
+	auth, err := misskey.StartMiAuth(srv.URL, misskey.MiAuthOptions{
+		Name:       "My app",
+		Callback:   "https://my.app/callback",
+		Permission: []string{"read:account", "write:notes"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Send the user to auth.URL. Here the fake instance's user approves directly.
+	if _, err := srv.Approve(auth.Session, srv.SignedIn(), "My app", auth.Permission); err != nil {
+		log.Fatal(err)
+	}
+	// The instance redirects to the callback with ?session=.
+	session, err := misskey.SessionFromCallback("https://my.app/callback?session=" + auth.Session)
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := misskey.NewClient(srv.URL, "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	acct, err := c.CheckMiAuth(context.Background(), session)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("signed in as", acct.Username)
+	// Output: signed in as alice
+}
+
+// Call the API with a token and decode the answer.
+func ExampleClient_Call() {
+	srv := misskeytest.NewServer()
+	defer srv.Close()
+	c, err := misskey.NewClient(srv.URL, srv.SignedIn().Token)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var res struct {
+		CreatedNote struct{ Text string }
+	}
+	if err := c.Call(context.Background(), "notes/create", map[string]any{"text": "hello"}, &res); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.CreatedNote.Text)
+	// Output: hello
+}
+
+// Errors carry the server's code; errors.As finds them.
+func ExampleError() {
+	srv := misskeytest.NewServer()
+	defer srv.Close()
+	c, _ := misskey.NewClient(srv.URL, "") // no token
+	_, err := c.Request(context.Background(), "i", nil)
+	if e, ok := err.(*misskey.Error); ok {
+		fmt.Println(e.Status, e.Code)
+	}
+	// Output: 401 CREDENTIAL_REQUIRED
+}
+
+// Validation happens before anything is sent.
+func ExampleParseOrigin() {
+	o, _ := misskey.ParseOrigin("Misskey.Example/", false)
+	fmt.Println(o)
+	_, err := misskey.ParseOrigin("http://misskey.example", false)
+	fmt.Println(err)
+	// Output:
+	// https://misskey.example
+	// misskey: INVALID_ARGUMENT: origin "http://misskey.example" uses http:// for a host that is not loopback: use https://
+}
