@@ -124,6 +124,14 @@ func (c *Client) send(ctx context.Context, endpoint string, req *Request) ([]byt
 	if err != nil {
 		return nil, err
 	}
+	return ReadResponse(endpoint, resp)
+}
+
+// ReadResponse interprets an API call's answer, for callers that send the
+// request themselves (the browser's drive upload): 204 gives (nil, nil); any
+// other 2xx labelled JSON gives its body; a redirect, a 2xx that is not
+// JSON, and every error status give an *Error.
+func ReadResponse(endpoint string, resp *Response) ([]byte, error) {
 	switch {
 	case resp.Status == 204:
 		return nil, nil
@@ -133,8 +141,15 @@ func (c *Client) send(ctx context.Context, endpoint string, req *Request) ([]byt
 				Message: "answer is not JSON: " + excerpt(resp.Body)}
 		}
 		return resp.Body, nil
+	case resp.Status >= 300 && resp.Status < 400:
+		return nil, redirectError(endpoint, resp.Status)
 	}
 	return nil, parseErrorResponse(endpoint, resp)
+}
+
+func redirectError(endpoint string, status int) *Error {
+	return &Error{Code: CodeInvalidResponse, Status: status, Endpoint: endpoint,
+		Message: "unexpected redirect (not followed)"}
 }
 
 // do sends req through the transport with the call's timeout, and refuses
@@ -151,8 +166,7 @@ func (c *Client) do(ctx context.Context, endpoint string, req *Request) (*Respon
 		return nil, transportError(ctx, endpoint, err)
 	}
 	if resp.Status >= 300 && resp.Status < 400 {
-		return nil, &Error{Code: CodeInvalidResponse, Status: resp.Status, Endpoint: endpoint,
-			Message: "unexpected redirect (not followed)"}
+		return nil, redirectError(endpoint, resp.Status)
 	}
 	return resp, nil
 }

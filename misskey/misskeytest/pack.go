@@ -1,0 +1,239 @@
+//go:build !js
+
+package misskeytest
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func (c *call) st() *state { return c.s.st }
+
+func (c *call) avatarURL(u *userRec) string { return c.origin + "/identicon/" + u.id }
+
+// userLite packs u like the real "UserLite" schema.
+func (c *call) userLite(u *userRec) map[string]any {
+	return map[string]any{
+		"id":                u.id,
+		"name":              u.name,
+		"username":          u.username,
+		"host":              nil,
+		"avatarUrl":         c.avatarURL(u),
+		"avatarBlurhash":    nil,
+		"avatarDecorations": []any{},
+		"isBot":             false,
+		"isCat":             false,
+		"emojis":            map[string]any{},
+		"onlineStatus":      "unknown",
+		"badgeRoles":        []any{},
+	}
+}
+
+// userDetailed packs u like "UserDetailedNotMe" (no email, no secrets).
+func (c *call) userDetailed(u *userRec) map[string]any {
+	m := c.userLite(u)
+	st := c.st()
+	for k, v := range map[string]any{
+		"url": nil, "uri": nil, "movedTo": nil, "alsoKnownAs": nil,
+		"createdAt": fmtTime(u.createdAt), "updatedAt": nil, "lastFetchedAt": nil,
+		"bannerUrl": nil, "bannerBlurhash": nil, "isLocked": false, "isSilenced": false,
+		"isSuspended": false, "description": nil, "location": nil, "birthday": nil,
+		"lang": nil, "fields": []any{}, "verifiedLinks": []any{},
+		"followersCount": st.followersCount(u), "followingCount": len(u.following),
+		"notesCount": st.notesCount(u), "pinnedNoteIds": []any{}, "pinnedNotes": []any{},
+		"pinnedPageId": nil, "pinnedPage": nil, "publicReactions": true,
+		"followersVisibility": "public", "followingVisibility": "public",
+		"roles": []any{}, "memo": nil, "moderationNote": nil,
+		"twoFactorEnabled": false, "usePasswordLessLogin": false, "securityKeys": false,
+	} {
+		m[k] = v
+	}
+	if me := c.user; me != nil && me != u {
+		m["isFollowing"] = me.following[u.id]
+		m["isFollowed"] = u.following[me.id]
+		m["hasPendingFollowRequestFromYou"] = false
+		m["hasPendingFollowRequestToYou"] = false
+		m["isBlocking"] = false
+		m["isBlocked"] = false
+		m["isMuted"] = false
+		m["isRenoteMuted"] = false
+		m["notify"] = "none"
+		m["withReplies"] = false
+	}
+	return m
+}
+
+// meDetailed packs u like "MeDetailed", for "i". secrets adds what a
+// native token (not an app token) sees.
+func (c *call) meDetailed(u *userRec, secrets bool) map[string]any {
+	m := c.userDetailed(u)
+	for k, v := range map[string]any{
+		"avatarId": nil, "bannerId": nil, "isModerator": false, "isAdmin": false,
+		"injectFeaturedNote": true, "receiveAnnouncementEmail": true,
+		"alwaysMarkNsfw": false, "autoSensitive": false, "carefulBot": false,
+		"autoAcceptFollowed": true, "noCrawle": false, "preventAiLearning": true,
+		"isExplorable": true, "isDeleted": false, "twoFactorBackupCodesStock": "none",
+		"hideOnlineStatus": false, "hasUnreadSpecifiedNotes": false,
+		"hasUnreadMentions": false, "hasUnreadAnnouncement": false,
+		"unreadAnnouncements": []any{}, "hasUnreadAntenna": false,
+		"hasUnreadChannel": false, "hasUnreadNotification": u.unreadNotes > 0,
+		"hasPendingReceivedFollowRequest": false, "unreadNotificationsCount": u.unreadNotes,
+		"mutedWords": []any{}, "hardMutedWords": []any{}, "mutedInstances": []any{},
+		"mutingNotificationTypes": []any{}, "notificationRecieveConfig": map[string]any{},
+		"emailNotificationTypes": []any{}, "achievements": []any{}, "loggedInDays": 1,
+		"policies": map[string]any{},
+	} {
+		m[k] = v
+	}
+	if secrets {
+		m["email"] = nil
+		m["emailVerified"] = false
+		m["securityKeysList"] = []any{}
+	}
+	return m
+}
+
+func (c *call) packFile(f *fileRec) map[string]any {
+	url := c.origin + "/files/" + f.id
+	var thumb any
+	if strings.HasPrefix(f.typ, "image/") {
+		thumb = url
+	}
+	return map[string]any{
+		"id":           f.id,
+		"createdAt":    fmtTime(f.createdAt),
+		"name":         f.name,
+		"type":         f.typ,
+		"md5":          f.md5,
+		"size":         len(f.data),
+		"isSensitive":  f.isSensitive,
+		"blurhash":     nil,
+		"properties":   map[string]any{},
+		"url":          url,
+		"thumbnailUrl": thumb,
+		"comment":      f.comment,
+		"folderId":     nil,
+		"folder":       nil,
+		"userId":       f.user.id,
+		"user":         nil,
+	}
+}
+
+// note packs n as seen by the caller (c.user, nil when anonymous).
+func (c *call) note(n *noteRec) map[string]any {
+	st := c.st()
+	files := []any{}
+	for _, id := range n.fileIDs {
+		if f := st.files[id]; f != nil {
+			files = append(files, c.packFile(f))
+		}
+	}
+	reactions := map[string]any{}
+	total := 0
+	for _, k := range n.reactionOrder {
+		if v := n.reactions[k]; v > 0 {
+			reactions[k] = v
+			total += v
+		}
+	}
+	m := map[string]any{
+		"id":                 n.id,
+		"createdAt":          fmtTime(n.createdAt),
+		"userId":             n.user.id,
+		"user":               c.userLite(n.user),
+		"text":               n.text,
+		"cw":                 n.cw,
+		"visibility":         n.visibility,
+		"localOnly":          false,
+		"reactionAcceptance": nil,
+		"renoteCount":        n.renoteCount,
+		"repliesCount":       n.repliesCount,
+		"reactionCount":      total,
+		"reactions":          reactions,
+		"reactionEmojis":     map[string]any{},
+		"emojis":             map[string]any{},
+		"fileIds":            slices.Clone(n.fileIDs),
+		"files":              files,
+		"replyId":            n.replyID,
+		"renoteId":           n.renoteID,
+		"clippedCount":       0,
+	}
+	if len(n.mentions) > 0 {
+		m["mentions"] = slices.Clone(n.mentions)
+	}
+	if n.visibility == "specified" {
+		m["visibleUserIds"] = slices.Clone(n.visibleUserIDs)
+	}
+	if c.user != nil {
+		if r, ok := n.reactedBy[c.user.id]; ok {
+			m["myReaction"] = r
+		} else {
+			m["myReaction"] = nil
+		}
+	}
+	if !st.canSee(n, c.user) {
+		m["isHidden"] = true
+		m["text"] = nil
+		m["cw"] = nil
+		m["fileIds"] = []any{}
+		m["files"] = []any{}
+		delete(m, "visibleUserIds")
+	}
+	return m
+}
+
+func (c *call) notification(nf *notifRec) map[string]any {
+	m := map[string]any{
+		"id":        nf.id,
+		"createdAt": fmtTime(nf.createdAt),
+		"type":      nf.typ,
+	}
+	if nf.from != nil {
+		m["userId"] = nf.from.id
+		m["user"] = c.userLite(nf.from)
+	}
+	if nf.noteID != "" {
+		if n := c.st().noteByID[nf.noteID]; n != nil {
+			m["note"] = c.note(n)
+		}
+	}
+	if nf.reaction != "" {
+		m["reaction"] = nf.reaction
+	}
+	return m
+}
+
+// page applies Misskey's id paging to items (in ascending id order):
+// with untilId (with or without sinceId) the newest matching items come
+// first; with sinceId alone the oldest items after sinceId come first, in
+// ascending order, as the real timelines answer.
+func page[T any](items []T, id func(T) string, sinceID, untilID string, limit int) []T {
+	var out []T
+	if sinceID != "" && untilID == "" {
+		for _, it := range items {
+			if id(it) > sinceID {
+				out = append(out, it)
+				if len(out) == limit {
+					break
+				}
+			}
+		}
+		return out
+	}
+	for i := len(items) - 1; i >= 0 && len(out) < limit; i-- {
+		it := items[i]
+		if untilID != "" && id(it) >= untilID {
+			continue
+		}
+		if sinceID != "" && id(it) <= sinceID {
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
+}

@@ -1,0 +1,467 @@
+package main
+
+// The bindings' tests, run under Node by node_test.go's harness against a
+// misskeytest instance at $MISSKEY_TEST_ORIGIN. They call the JS API the way
+// a page does and look at the JS values and errors it gets.
+
+import (
+	"encoding/json"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hack-pad/safejs"
+)
+
+var (
+	mk     safejs.Value
+	origin string
+	// evalJS evaluates a JS expression (tests only: Node allows the Function constructor).
+	evalFn = mustGet(jsGlobal, "Function")
+)
+
+func TestMain(m *testing.M) {
+	origin = os.Getenv("MISSKEY_TEST_ORIGIN")
+	if origin == "" {
+		println("MISSKEY_TEST_ORIGIN is not set: run these tests with `go test ./wasm` (natively), whose harness starts the fake instance and Node")
+		os.Exit(1)
+	}
+	var err error
+	if mk, err = newAPI(fallbackGlue()); err != nil {
+		println("newAPI:", err.Error())
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// js evaluates a JS expression; `mk` and `origin` are in scope.
+func js(t testing.TB, expr string) safejs.Value {
+	t.Helper()
+	f, err := evalFn.New("mk", "origin", "return ("+expr+");")
+	if err != nil {
+		t.Fatalf("compile %s: %v", expr, err)
+	}
+	v, err := f.Invoke(mk, origin)
+	if err != nil {
+		t.Fatalf("eval %s: %v", expr, err)
+	}
+	return v
+}
+
+// outcome runs a JS expression that may throw or return a Promise, and
+// returns what it gave or the error it threw or rejected with.
+func outcome(t testing.TB, expr string) (val, thrown safejs.Value) {
+	t.Helper()
+	p := js(t, `(async () => { try { return { ok: await (`+expr+`) }; } catch (e) { return { err: e }; } })()`)
+	r, err := await(p)
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	if e, _ := r.Get("err"); !e.IsUndefined() {
+		return safejs.Undefined(), e
+	}
+	ok, _ := r.Get("ok")
+	return ok, safejs.Undefined()
+}
+
+// ok runs expr and fails the test if it throws or rejects.
+func ok(t testing.TB, expr string) safejs.Value {
+	t.Helper()
+	v, e := outcome(t, expr)
+	if !e.IsUndefined() {
+		t.Fatalf("%s failed: %s: %s", expr, strProp(e, "code"), strProp(e, "message"))
+	}
+	return v
+}
+
+// fails runs expr, wants a MisskeyError with code (and status when ≥ 0), and returns it.
+func fails(t testing.TB, expr, code string, status int) safejs.Value {
+	t.Helper()
+	v, e := outcome(t, expr)
+	if e.IsUndefined() {
+		s, _ := jsJSON.Call("stringify", v)
+		str, _ := s.String()
+		t.Fatalf("%s gave %s, want a %s error", expr, str, code)
+	}
+	if strProp(e, "name") != "MisskeyError" || strProp(e, "code") != code {
+		t.Fatalf("%s: got %s %s: %s, want MisskeyError %s", expr, strProp(e, "name"), strProp(e, "code"), strProp(e, "message"), code)
+	}
+	if isErr, _ := e.InstanceOf(jsError); !isErr {
+		t.Fatalf("%s: the error is not an Error", expr)
+	}
+	if status >= 0 {
+		sv, _ := e.Get("status")
+		if n, _ := sv.Int(); n != status {
+			t.Fatalf("%s: status %d, want %d", expr, n, status)
+		}
+	}
+	return e
+}
+
+func str(v safejs.Value, path string) string {
+	if path != "" {
+		for _, p := range strings.Split(path, ".") {
+			v, _ = v.Get(p)
+		}
+	}
+	if v.Type() != safejs.TypeString {
+		s, _ := jsGlobal.Call("String", v)
+		v = s
+	}
+	s, _ := v.String()
+	return s
+}
+
+// control calls the harness's /__test/ routes.
+func control(t testing.TB, path, body string) string {
+	t.Helper()
+	v := ok(t, `fetch(origin + "/__test/`+path+`", { method: "POST", body: `+jsonStr(body)+` }).then(async r => { if (!r.ok) throw new Error(await r.text()); return r.text(); })`)
+	s, _ := v.String()
+	return s
+}
+
+func jsonStr(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+type record struct {
+	Method, Path, Query, Endpoint, Token, Body, Authorization string
+}
+
+func requests(t testing.TB) []record {
+	t.Helper()
+	v := ok(t, `fetch(origin + "/__test/requests").then(r => r.text())`)
+	s, _ := v.String()
+	var out []record
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func reset(t testing.TB) { control(t, "reset", "") }
+
+// alive proves the Go runtime still answers after a bad input.
+func alive(t testing.TB) {
+	t.Helper()
+	if v := ok(t, `mk.client(origin).request("meta")`); str(v, "version") != "2025.11.1" {
+		t.Fatalf("after a bad input, meta answered %v", v)
+	}
+	if s := str(ok(t, `mk.miauth.start({ origin: "misskey.example" })`), "url"); !strings.HasPrefix(s, "https://misskey.example/miauth/") {
+		t.Fatalf("after a bad input, start gave %q", s)
+	}
+}
+
+func TestShape(t *testing.T) {
+	if v := str(mk, "version"); v == "" {
+		t.Error("no version")
+	}
+	if n := str(ok(t, `mk.permissions.length`), ""); n != "85" {
+		t.Errorf("permissions: %s", n)
+	}
+	if f := ok(t, `Object.isFrozen(mk.permissions) && mk.permissions.includes("write:notes")`); !truthy(f) {
+		t.Error("permissions not frozen or incomplete")
+	}
+	for _, f := range []string{"miauth.start", "miauth.complete", "miauth.wait", "client", "accounts.list", "accounts.add", "accounts.remove", "setStorage"} {
+		if typ := ok(t, "typeof mk."+f); str(typ, "") != "function" {
+			t.Errorf("mk.%s is %v", f, typ)
+		}
+	}
+}
+
+func TestStart(t *testing.T) {
+	v := ok(t, `mk.miauth.start({ origin: "Misskey.Example/", name: "My app", icon: "https://my.app/i.png", callback: "https://my.app/cb?x=1", permission: "read:account,write:notes,read:account" })`)
+	session := str(v, "session")
+	want := "https://misskey.example/miauth/" + session + "?name=My+app&icon=https%3A%2F%2Fmy.app%2Fi.png&callback=https%3A%2F%2Fmy.app%2Fcb%3Fx%3D1&permission=read%3Aaccount%2Cwrite%3Anotes"
+	if got := str(v, "url"); got != want {
+		t.Errorf("url %s\nwant %s", got, want)
+	}
+	if str(v, "origin") != "https://misskey.example" || str(ok(t, `mk.miauth.start({ origin: "a.example", permission: ["read:account", " write:notes "] }).permission.join()`), "") != "read:account,write:notes" {
+		t.Error("origin or permission not normalized")
+	}
+	bad := []string{
+		`undefined`, `null`, `42`, `"misskey.example"`, `[]`, `{}`,
+		`{ origin: 42 }`, `{ origin: "http://misskey.example" }`, `{ origin: "misskey.example/path" }`,
+		`{ origin: "javascript:alert(1)" }`, `{ origin: "misskey.example", permission: ["write:note"] }`,
+		`{ origin: "misskey.example", permission: [1] }`, `{ origin: "misskey.example", permission: 5 }`,
+		`{ origin: "misskey.example", callback: "javascript:alert(1)" }`, `{ origin: "misskey.example", callback: "/cb" }`,
+		`{ origin: "misskey.example", name: {} }`, `{ origin: "misskey.example", redirect: "yes" }`,
+		`{ get origin() { throw new Error("boom"); } }`,
+		`new Proxy({}, { get() { throw new Error("trap"); } })`,
+		`{ origin: "misskey.example\u0000" }`, `{ origin: "x".repeat(10 * 1024 * 1024) }`,
+		`{ origin: Symbol("x") }`, `{ origin: 10n }`, `{ origin: "mis key.example" }`, `{ origin: "ミスキー.example" }`,
+	}
+	for _, b := range bad {
+		fails(t, `mk.miauth.start(`+b+`)`, "INVALID_ARGUMENT", 0)
+		alive(t)
+	}
+	// start throws synchronously, it does not return a rejected Promise.
+	if v := js(t, `(() => { try { mk.miauth.start({ origin: "http://x.example" }); return "returned"; } catch (e) { return e.code; } })()`); str(v, "") != "INVALID_ARGUMENT" {
+		t.Errorf("start did not throw: %v", v)
+	}
+}
+
+// signIn runs a whole sign-in through the consent page's Allow form (what
+// the browser does) and complete; it returns the account.
+func signIn(t *testing.T, perms string) safejs.Value {
+	t.Helper()
+	v := ok(t, `mk.miauth.start({ origin, allowHttp: true, name: "node test", callback: "https://my.app/cb?keep=1#f", permission: "`+perms+`" })`)
+	session := str(v, "session")
+	// Press "Allow": the fake redirects (303) to the callback with ?session=.
+	loc := ok(t, `fetch(origin + "/miauth/`+session+`/allow", { method: "POST", redirect: "manual",
+		body: new URLSearchParams({ name: "node test", callback: "https://my.app/cb?keep=1#f", permission: "`+perms+`" }) })
+		.then(r => r.headers.get("location"))`)
+	cb := str(loc, "")
+	if !strings.Contains(cb, "session="+session) {
+		t.Fatalf("Allow redirected to %q", cb)
+	}
+	return ok(t, `mk.miauth.complete(`+jsonStr(cb)+`)`)
+}
+
+func TestSignIn(t *testing.T) {
+	reset(t)
+	acct := signIn(t, "read:account,write:notes")
+	if str(acct, "origin") != origin || str(acct, "user.username") != "alice" || len(str(acct, "token")) < 16 {
+		t.Fatalf("account %s %s", str(acct, "origin"), str(acct, "user.username"))
+	}
+	// Saved.
+	if n := str(ok(t, `mk.accounts.list().filter(a => a.origin === origin && a.user.username === "alice").length`), ""); n != "1" {
+		t.Errorf("accounts.list has %s entries for alice", n)
+	}
+	// The token works and carries just those permissions.
+	tok := str(acct, "token")
+	me := `mk.client({ origin, token: ` + jsonStr(tok) + ` })`
+	if str(ok(t, me+`.request("i")`), "username") != "alice" {
+		t.Error("i did not answer alice")
+	}
+	note := ok(t, me+`.request("notes/create", { text: "hello from node" })`)
+	if str(note, "createdNote.text") != "hello from node" {
+		t.Error("notes/create")
+	}
+	e := fails(t, me+`.request("notes/reactions/create", { noteId: `+jsonStr(str(note, "createdNote.id"))+`, reaction: "👍" })`, "PERMISSION_DENIED", 403)
+	if str(e, "kind") != "permission" || str(e, "endpoint") != "notes/reactions/create" || str(e, "id") == "" {
+		t.Errorf("permission error kind %q endpoint %q", str(e, "kind"), str(e, "endpoint"))
+	}
+
+	// The same callback again: the session is spent here, nothing is sent.
+	before := len(requests(t))
+	fails(t, `mk.miauth.complete("https://my.app/cb?keep=1")`, "NO_SESSION", 0)
+	fails(t, `mk.miauth.complete("https://my.app/cb?session=0b7f6c1e-1d2a-4a4e-9d0c-2f7b4e0e9a11")`, "UNKNOWN_SESSION", 0)
+	fails(t, `mk.miauth.complete("https://my.app/cb?session=../../api/i")`, "INVALID_ARGUMENT", 0)
+	fails(t, `mk.miauth.complete()`, "INVALID_ARGUMENT", 0) // no location under Node
+	fails(t, `mk.miauth.complete(42)`, "INVALID_ARGUMENT", 0)
+	if after := len(requests(t)); after != before {
+		t.Errorf("%d requests sent by refused completes", after-before)
+	}
+
+	// The token went only in the body field i of POSTs to /api/.
+	for _, r := range requests(t) {
+		if strings.Contains(r.Path+r.Query+r.Authorization, tok) {
+			t.Errorf("token in %s %s?%s", r.Method, r.Path, r.Query)
+		}
+		if r.Token == tok && (r.Method != "POST" || !strings.HasPrefix(r.Path, "/api/") || !strings.Contains(r.Body, `"i":`+jsonStr(tok))) {
+			t.Errorf("token sent in %s %s body %q", r.Method, r.Path, r.Body)
+		}
+	}
+}
+
+func TestCompleteNotApproved(t *testing.T) {
+	v := ok(t, `mk.miauth.start({ origin, allowHttp: true, callback: "https://my.app/cb", permission: ["read:account"] })`)
+	fails(t, `mk.miauth.complete("https://my.app/cb?session=`+str(v, "session")+`")`, "NOT_APPROVED", 200)
+	// Single-use here too: a second try sends nothing.
+	fails(t, `mk.miauth.complete("https://my.app/cb?session=`+str(v, "session")+`")`, "UNKNOWN_SESSION", 0)
+}
+
+func TestWait(t *testing.T) {
+	v := ok(t, `mk.miauth.start({ origin, allowHttp: true, permission: ["read:account"] })`)
+	session := str(v, "session")
+	go func() {
+		time.Sleep(600 * time.Millisecond)
+		control(t, "approve?session="+session+"&permission=read:account", "")
+	}()
+	acct := ok(t, `mk.miauth.wait({ origin, session: "`+session+`" }, { interval: 500, timeout: 10000 })`)
+	if str(acct, "user.username") != "alice" {
+		t.Fatal("wait did not sign in")
+	}
+	// Timeout, abort, unknown session, bad options.
+	v = ok(t, `mk.miauth.start({ origin, allowHttp: true })`)
+	fails(t, `mk.miauth.wait({ origin, session: "`+str(v, "session")+`" }, { interval: 500, timeout: 700 })`, "TIMEOUT", 0)
+	v = ok(t, `mk.miauth.start({ origin, allowHttp: true })`)
+	fails(t, `(() => { const c = new AbortController(); setTimeout(() => c.abort(), 300); return mk.miauth.wait({ origin, session: "`+str(v, "session")+`" }, { signal: c.signal }); })()`, "ABORTED", 0)
+	fails(t, `mk.miauth.wait({ origin, session: "not-started-here" })`, "UNKNOWN_SESSION", 0)
+	v = ok(t, `mk.miauth.start({ origin: "other.example" })`)
+	fails(t, `mk.miauth.wait({ origin, session: "`+str(v, "session")+`" })`, "UNKNOWN_SESSION", 0)
+	for _, b := range []string{`undefined`, `{ origin }`, `{ origin, session: "x" }, { interval: "1s" }`, `{ origin, session: "x" }, { signal: {} }`, `{ origin, session: "x" }, 5`, `{ origin, session: "x" }, { timeout: -1 }`, `{ origin, session: "x" }, { timeout: NaN }`} {
+		v, e := outcome(t, `mk.miauth.wait(`+b+`)`)
+		if e.IsUndefined() || (strProp(e, "code") != "INVALID_ARGUMENT" && strProp(e, "code") != "UNKNOWN_SESSION") {
+			t.Errorf("wait(%s) = %v, %s", b, v, strProp(e, "code"))
+		}
+		alive(t)
+	}
+}
+
+func TestRequest(t *testing.T) {
+	reset(t)
+	tok := control(t, "token?permission=read:account,write:notes", "")
+	me := `mk.client({ origin, token: "` + tok + `" })`
+	anon := `mk.client({ origin })`
+
+	if v := ok(t, anon+`.request("meta")`); str(v, "version") != "2025.11.1" {
+		t.Error("meta")
+	}
+	if v := ok(t, `mk.client(origin).origin`); str(v, "") != origin {
+		t.Errorf("client origin %v", v)
+	}
+	if v := ok(t, `Object.keys(`+me+`).join() + "|" + JSON.stringify(`+me+`)`); strings.Contains(str(v, ""), tok) {
+		t.Errorf("the client shows its token: %s", str(v, ""))
+	}
+	n := ok(t, me+`.request("notes/create", { text: "to delete", visibility: "home" })`)
+	id := str(n, "createdNote.id")
+	if v := ok(t, me+`.request("notes/delete", { noteId: "`+id+`" })`); !v.IsNull() {
+		t.Errorf("204 gave %v, want null", v)
+	}
+	fails(t, anon+`.request("i")`, "CREDENTIAL_REQUIRED", 401)
+	fails(t, `mk.client({ origin, token: "wrong" }).request("i")`, "AUTHENTICATION_FAILED", 401)
+	e := fails(t, me+`.request("notes/create", { text: "x", visibility: "everyone" })`, "INVALID_PARAM", 400)
+	if str(e, "info.param") != "#/properties/visibility/enum" {
+		t.Errorf("info %v", str(e, "info.param"))
+	}
+	fails(t, me+`.request("notes/show", { noteId: "`+id+`" })`, "NO_SUCH_NOTE", 400)
+	fails(t, me+`.request("no/such-endpoint")`, "INVALID_RESPONSE", 404) // under Node, no CORS hides it
+
+	// Faults.
+	control(t, "fault", `{"Endpoint":"meta","BadGateway":true}`)
+	if e := fails(t, anon+`.request("meta")`, "INVALID_RESPONSE", 502); !strings.Contains(strProp(e, "message"), "502") {
+		t.Errorf("502 message %q", strProp(e, "message"))
+	}
+	control(t, "fault", `{"Endpoint":"meta","Hang":true}`)
+	fails(t, anon+`.request("meta", {}, { timeout: 300 })`, "TIMEOUT", 0)
+	fails(t, `(() => { const c = new AbortController(); setTimeout(() => c.abort(), 100); return `+anon+`.request("meta", {}, { signal: c.signal }); })()`, "ABORTED", 0)
+	fails(t, `(() => { const c = new AbortController(); c.abort(); return `+anon+`.request("meta", {}, { signal: c.signal }); })()`, "ABORTED", 0)
+	control(t, "fault", `{"Endpoint":"meta","Drop":true}`)
+	fails(t, anon+`.request("meta")`, "NETWORK_ERROR", 0)
+	control(t, "fault", `{"Endpoint":"meta","Status":200,"Body":"{\"version\":","ContentType":"application/json"}`)
+	fails(t, anon+`.request("meta")`, "INVALID_RESPONSE", 200)
+	control(t, "fault", `{"Endpoint":"meta","RateLimit":true,"RetryAfterMs":2500}`)
+	e = fails(t, anon+`.request("meta")`, "RATE_LIMIT_EXCEEDED", 429)
+	if ra, _ := e.Get("retryAfter"); func() int { n, _ := ra.Int(); return n }() != 2500 {
+		t.Errorf("retryAfter %v", ra)
+	}
+	reset(t)
+	fails(t, `mk.client("http://127.0.0.1:1").request("meta")`, "NETWORK_ERROR", 0)
+	alive(t)
+
+	// The token only in the body field i, to its own origin.
+	for _, r := range requests(t) {
+		if strings.Contains(r.Path+r.Query+r.Authorization, tok) {
+			t.Errorf("token in %s %s?%s", r.Method, r.Path, r.Query)
+		}
+		if r.Token == tok && !strings.HasSuffix(r.Body, `"i":"`+tok+`"}`) {
+			t.Errorf("body %q", r.Body)
+		}
+	}
+}
+
+func TestBadInputs(t *testing.T) {
+	me := `mk.client({ origin, token: "t" })`
+	cases := []string{
+		me + `.request()`, me + `.request(42)`, me + `.request("")`, me + `.request("../admin")`, me + `.request("i?x=1")`,
+		me + `.request("notes\ncreate")`, me + `.request(Symbol("i"))`, me + `.request({})`, me + `.request("x".repeat(10 * 1024 * 1024))`,
+		me + `.request("i", [])`, me + `.request("i", 42)`, me + `.request("i", "text")`, me + `.request("i", new Date())`,
+		me + `.request("i", (() => { const o = {}; o.o = o; return o; })())`,
+		me + `.request("i", { n: 10n })`, me + `.request("i", { get x() { throw new Error("getter"); } })`,
+		me + `.request("i", new Proxy({}, { getPrototypeOf() { throw new Error("trap"); } }))`,
+		me + `.request("i", { big: "x".repeat(2 * 1024 * 1024) })`,
+		me + `.request("i", {}, 5)`, me + `.request("i", {}, { timeout: "soon" })`, me + `.request("i", {}, { timeout: -5 })`,
+		me + `.request("i", {}, { signal: "no" })`, me + `.request("i", {}, { get signal() { throw 1; } })`,
+		`mk.client()`, `mk.client(null)`, `mk.client(42)`, `mk.client({ origin: 42 })`, `mk.client({ origin, token: 42 })`,
+		`mk.client({ origin, token: {} })`, `mk.client({ origin: "http://evil.example" })`, `mk.client({ origin: "ftp://x" })`,
+		`mk.client({ origin: "\u202e.example" })`, `mk.client("x".repeat(10 * 1024 * 1024))`,
+		`(() => { const r = ` + me + `.request; return r("i"); })()`, `` + me + `.request.call({}, "i")`,
+		`mk.client(origin).upload("not a blob")`, `mk.accounts.add(null)`, `mk.accounts.add({ origin })`,
+		`mk.accounts.remove()`, `mk.accounts.remove({ origin })`, `mk.accounts.remove({ origin, token: "x" }, { revoke: "yes" })`,
+		`mk.setStorage("cloud")`, `mk.setStorage(1)`,
+	}
+	for _, c := range cases {
+		fails(t, c, "INVALID_ARGUMENT", 0)
+		alive(t)
+	}
+	t.Logf("%d bad inputs tried, the runtime answered after each", len(cases))
+}
+
+func TestAccounts(t *testing.T) {
+	prev := str(ok(t, `mk.storage()`), "")
+	ok(t, `mk.setStorage("memory")`)
+	defer ok(t, `mk.setStorage("`+prev+`")`)
+	if s := str(ok(t, `mk.storage()`), ""); s != "memory" {
+		t.Errorf("storage() = %q", s)
+	}
+	if n := str(ok(t, `String(mk.accounts.list().length)`), ""); n != "0" {
+		t.Errorf("a fresh memory store has %s accounts", n)
+	}
+	acct := signIn(t, "read:account")
+	tok := str(acct, "token")
+	ok(t, `mk.accounts.add({ origin: "https://other.example", token: "other-token", user: { id: "u1", username: "bob" } })`)
+	if n := str(ok(t, `String(mk.accounts.list().length)`), ""); n != "2" {
+		t.Fatalf("%s accounts, want 2", n)
+	}
+	// Adding the same user again replaces the entry.
+	ok(t, `mk.accounts.add({ origin: "https://other.example", token: "newer-token", user: { id: "u1", username: "bob" } })`)
+	if s := str(ok(t, `mk.accounts.list().map(a => a.token).join()`), ""); s != tok+",newer-token" {
+		t.Errorf("tokens %q", s)
+	}
+	// The list is a copy: changing it changes nothing stored.
+	ok(t, `(() => { const l = mk.accounts.list(); l[0].token = "changed"; l.pop(); })()`)
+	if s := str(ok(t, `mk.accounts.list().map(a => a.token).join()`), ""); s != tok+",newer-token" {
+		t.Errorf("tokens after changing a copy %q", s)
+	}
+	// remove with revoke: Misskey refuses i/revoke-token to app tokens; the account is gone anyway.
+	res := ok(t, `mk.accounts.remove(mk.accounts.list()[0], { revoke: true })`)
+	if !truthy(mustGet(res, "removed")) || truthy(mustGet(res, "revoked")) || str(res, "revokeError.code") != "ACCESS_DENIED" || str(res, "settingsUrl") != origin+"/settings/apps" {
+		t.Errorf("remove: removed %v revoked %v error %q", mustGet(res, "removed"), mustGet(res, "revoked"), str(res, "revokeError.code"))
+	}
+	res = ok(t, `mk.accounts.remove({ origin: "https://other.example", user: { id: "u1" } })`)
+	if !truthy(mustGet(res, "removed")) {
+		t.Error("remove by user id")
+	}
+	if n := str(ok(t, `String(mk.accounts.list().length)`), ""); n != "0" {
+		t.Errorf("%s accounts left", n)
+	}
+	if res := ok(t, `mk.accounts.remove({ origin: "https://other.example", token: "gone" })`); truthy(mustGet(res, "removed")) {
+		t.Error("removed an account that was not there")
+	}
+}
+
+// A page making 10,000 calls must not grow: every js.Func is released and
+// no Go memory is kept per call.
+func TestNoGrowth(t *testing.T) {
+	reset(t)
+	run := func(n int) {
+		ok(t, `(async () => { const c = mk.client(origin); for (let i = 0; i < `+itoa(n)+`; i += 50) {
+			await Promise.all(Array.from({ length: 50 }, () => c.request("meta"))); } })()`)
+	}
+	measure := func() (heap, sys uint64) {
+		runtime.GC()
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc, m.Sys
+	}
+	run(1000)
+	h1, s1 := measure()
+	run(10000)
+	h2, s2 := measure()
+	t.Logf("after 1,000 calls: heap %d KB, wasm memory %d KB; after 11,000: heap %d KB, wasm memory %d KB", h1>>10, s1>>10, h2>>10, s2>>10)
+	if h2 > h1+1<<20 || s2 > s1+2<<20 {
+		t.Errorf("memory grew: heap %d → %d, sys %d → %d", h1, h2, s1, s2)
+	}
+	control(t, "reset", "") // drop the request record
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

@@ -1,0 +1,166 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/hack-pad/safejs"
+	"github.com/misskey-wasm/misskey-wasm/misskey"
+)
+
+// client: mk.client({ origin, token }) or mk.client(account) → a frozen
+// object { origin, request(), upload() } whose token is kept out of sight.
+func (b *bindings) client(_ safejs.Value, args []safejs.Value) (any, error) {
+	a := arg(args, 0)
+	if typeOf(a) == safejs.TypeString { // mk.client("misskey.example"), anonymous
+		a, _ = newObject("origin", a)
+	}
+	if typeOf(a) != safejs.TypeObject || a.IsNull() {
+		return nil, argError("mk.client takes { origin, token } or an account, not " + describe(a))
+	}
+	origin, err := optString(a, "origin")
+	if err != nil {
+		return nil, err
+	}
+	tokenV, err := prop(a, "token")
+	if err != nil {
+		return nil, argError("token could not be read: " + errText(err))
+	}
+	token := ""
+	switch typeOf(tokenV) {
+	case safejs.TypeUndefined, safejs.TypeNull:
+	case safejs.TypeString:
+		token, _ = tokenV.String()
+	default:
+		return nil, argError("token must be a string, not " + describe(tokenV))
+	}
+	allowHTTP, err := optBool(a, "allowHttp")
+	if err != nil {
+		return nil, err
+	}
+	o, err := misskey.ParseOrigin(origin, allowHTTP)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := jsObject.Call("create", b.clientProto)
+	if err != nil {
+		return nil, err
+	}
+	if err := obj.Set("origin", o); err != nil {
+		return nil, err
+	}
+	record, err := newObject("origin", o, "token", token)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := b.clients.Call("set", obj, record); err != nil {
+		return nil, err
+	}
+	_, _ = jsObject.Call("freeze", obj)
+	return obj, nil
+}
+
+// clientOf returns the Go client behind a client object (the `this` of a
+// method call).
+func (b *bindings) clientOf(this safejs.Value, method string) (*misskey.Client, error) {
+	if typeOf(this) != safejs.TypeObject || this.IsNull() {
+		return nil, argError(method + " must be called on a client made by mk.client (client." + method + "(…))")
+	}
+	record, err := b.clients.Call("get", this)
+	if err != nil || record.IsUndefined() {
+		return nil, argError(method + " must be called on a client made by mk.client (client." + method + "(…))")
+	}
+	return &misskey.Client{
+		Origin:    strProp(record, "origin"),
+		Token:     strProp(record, "token"),
+		Transport: fetchTransport{},
+	}, nil
+}
+
+// callOptions reads { signal, timeout } into a context and the client's timeout.
+func callOptions(c *misskey.Client, opts safejs.Value, what string) (context.Context, func(), error) {
+	if err := checkOptions(opts, what); err != nil {
+		return nil, nil, err
+	}
+	if ms, ok, err := optMillis(opts, "timeout"); err != nil {
+		return nil, nil, err
+	} else if ok && ms > 0 {
+		c.Timeout = time.Duration(ms * float64(time.Millisecond))
+	}
+	return signalContext(opts)
+}
+
+// request: client.request(endpoint, params?, { signal, timeout }?) →
+// Promise of the parsed answer, or null for 204.
+func (b *bindings) request(this safejs.Value, args []safejs.Value) (func() (any, error), error) {
+	c, err := b.clientOf(this, "request")
+	if err != nil {
+		return nil, err
+	}
+	epV := arg(args, 0)
+	if typeOf(epV) != safejs.TypeString {
+		return nil, argError("the endpoint must be a string like \"notes/create\", not " + describe(epV))
+	}
+	endpoint, _ := epV.String()
+	if !misskey.ValidEndpoint(endpoint) {
+		return nil, &misskey.Error{Code: misskey.CodeInvalidArgument, Endpoint: endpoint,
+			Message: "endpoint " + strconvQuote(endpoint) + " is not an API endpoint name like \"notes/create\""}
+	}
+	params, err := paramsJSON(arg(args, 1))
+	if err != nil {
+		err.(*misskey.Error).Endpoint = endpoint
+		return nil, err
+	}
+	ctx, release, err := callOptions(c, arg(args, 2), "request's options")
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		defer release()
+		raw, err := c.Request(ctx, endpoint, params)
+		if err != nil {
+			return nil, err
+		}
+		if raw == nil {
+			return safejs.Null(), nil
+		}
+		v, err := parseJSON(raw)
+		if err != nil {
+			return nil, &misskey.Error{Code: misskey.CodeInvalidResponse, Status: 200, Endpoint: endpoint,
+				Message: "the answer is not valid JSON"}
+		}
+		return v, nil
+	}, nil
+}
+
+// paramsJSON turns a call's params (undefined, null or a plain object) into
+// JSON text, in the browser.
+func paramsJSON(p safejs.Value) ([]byte, error) {
+	if p.IsUndefined() || p.IsNull() {
+		return nil, nil
+	}
+	if !isPlainObject(p) {
+		return nil, argError("params must be a plain object, not " + describe(p))
+	}
+	s, err := jsJSON.Call("stringify", p)
+	if err != nil {
+		return nil, argError("params cannot be sent as JSON: " + errText(err))
+	}
+	if typeOf(s) != safejs.TypeString {
+		return nil, argError("params cannot be sent as JSON")
+	}
+	n, _ := s.Length()
+	if n > maxParamsBytes {
+		return nil, argError("params are larger than the server's 1 MiB limit")
+	}
+	str, err := s.String()
+	if err != nil {
+		return nil, err
+	}
+	if len(str) > maxParamsBytes {
+		return nil, argError("params are larger than the server's 1 MiB limit")
+	}
+	return []byte(str), nil
+}

@@ -1,0 +1,191 @@
+// Types of misskey.js, the loader of misskey.wasm.
+
+/** Where accounts (and so tokens) are kept. See SECURITY.md for the risks of each. */
+export type StorageKind = "local" | "session" | "memory";
+
+export interface LoadOptions {
+  /** Where misskey.wasm is; default: misskey.wasm next to misskey.js. */
+  wasmURL?: string | URL;
+  /** Where accounts are kept; default "local" (localStorage, or memory where there is none). */
+  storage?: StorageKind;
+}
+
+/** Loads the library once per page; later calls return the same object. */
+export function load(options?: LoadOptions): Promise<Misskey>;
+
+/**
+ * Every failure is an Error with name "MisskeyError".
+ * `code` is the server's (CREDENTIAL_REQUIRED, PERMISSION_DENIED, RATE_LIMIT_EXCEEDED, NO_SUCH_NOTE, …)
+ * or the library's own (see ErrorCode).
+ */
+export interface MisskeyError extends Error {
+  name: "MisskeyError";
+  code: ErrorCode | string;
+  /** HTTP status; 0 when no HTTP answer was read. */
+  status: number;
+  /** The endpoint called ("notes/create"), "miauth/check", or "". */
+  endpoint: string;
+  /** The server's error id (a UUID), or "". */
+  id: string;
+  /** "client", "server", "permission", or "". */
+  kind: string;
+  /** The server's error info, e.g. { param, reason } or { resetMs }, or null. */
+  info: Record<string, unknown> | null;
+  /** For RATE_LIMIT_EXCEEDED: milliseconds to wait before retrying (0 when unknown). */
+  retryAfter: number;
+}
+
+export type ErrorCode =
+  | "INVALID_ARGUMENT" // a bad origin, permission, endpoint, params, token or option: nothing was sent
+  | "NO_SESSION" // no ?session= in the callback URL
+  | "UNKNOWN_SESSION" // the sign-in was not started in this browser, expired (1 h) or was already completed: nothing was sent
+  | "NOT_APPROVED" // check answered ok:false (not approved yet, denied, already used, or unknown)
+  | "NETWORK_ERROR" // no answer (offline, unreachable, or an answer the browser hid for lack of CORS headers)
+  | "TIMEOUT"
+  | "ABORTED"
+  | "INVALID_RESPONSE" // the answer is not JSON, not the expected shape, too large, or a redirect
+  | "STORAGE_ERROR" // the browser refused to store the account
+  | "INTERNAL_ERROR"; // a bug in the library; the library keeps working
+
+/** A signed-in account, as kept by mk.accounts. */
+export interface Account {
+  origin: string;
+  token: string;
+  /** The user object the server returned at sign-in. */
+  user: MisskeyUser;
+}
+
+/** The fields of a Misskey user object that every server sends; there are many more. */
+export interface MisskeyUser {
+  id: string;
+  username: string;
+  name: string | null;
+  host: string | null;
+  avatarUrl: string | null;
+  [key: string]: unknown;
+}
+
+export interface StartOptions {
+  /** "https://misskey.example" or "misskey.example"; http:// only for loopback hosts unless allowHttp. */
+  origin: string;
+  /** The app's name shown on the consent page. */
+  name?: string;
+  /** An absolute http(s) URL of the app's icon. */
+  icon?: string;
+  /** Where the instance sends the user back; default: this page without query and fragment. */
+  callback?: string;
+  /** Permission names (see mk.permissions), as an array or a comma-separated string. */
+  permission?: string[] | string;
+  /** Further permission names to accept, for forks. */
+  extraPermissions?: string[] | string;
+  /** Accept an http:// origin for a host that is not loopback. */
+  allowHttp?: boolean;
+  /** Accept a callback on another origin than this page. */
+  allowCrossOriginCallback?: boolean;
+  /** Navigate to the consent page (location.assign) after starting. */
+  redirect?: boolean;
+}
+
+export interface StartResult {
+  /** The consent page's URL: send the user there. */
+  url: string;
+  /** The session id (a fresh UUID). */
+  session: string;
+  /** The normalized origin. */
+  origin: string;
+  /** The permissions asked for, checked and de-duplicated. */
+  permission: string[];
+}
+
+export interface WaitOptions {
+  /** Milliseconds between checks; default 2000, at least 500. */
+  interval?: number;
+  /** Milliseconds before giving up with TIMEOUT; default 300000. */
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+export interface MiAuth {
+  /**
+   * Checks the options, makes a session and remembers it in this browser (localStorage) for an hour.
+   * Throws a MisskeyError (INVALID_ARGUMENT) for bad options; sends nothing.
+   */
+  start(options: StartOptions): StartResult;
+  /**
+   * On the callback page: reads ?session= from url (default: location.href), checks this browser
+   * started it, removes it from the address bar, POSTs check once, saves and returns the account.
+   */
+  complete(url?: string): Promise<Account>;
+  /** Without a callback: polls check until approved, the timeout passes, or the signal aborts. */
+  wait(target: { origin: string; session: string; allowHttp?: boolean }, options?: WaitOptions): Promise<Account>;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Milliseconds; default 30000. */
+  timeout?: number;
+}
+
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+export interface UploadOptions {
+  /** The file name; default: the File's name. */
+  name?: string;
+  folderId?: string;
+  comment?: string;
+  isSensitive?: boolean;
+  force?: boolean;
+  onProgress?: (progress: UploadProgress) => void;
+  signal?: AbortSignal;
+  /** Milliseconds; default 600000. */
+  timeout?: number;
+}
+
+export interface Client {
+  /** The normalized origin. The token is not a property: it is kept out of sight. */
+  readonly origin: string;
+  /**
+   * POSTs params (a plain object; default {}) to {origin}/api/{endpoint} with the token as `i`.
+   * Resolves with the parsed JSON answer, or null for 204.
+   */
+  request<T = any>(endpoint: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T>;
+  /** Uploads a file to the drive (drive/files/create) and resolves the drive file. */
+  upload<T = any>(file: Blob, options?: UploadOptions): Promise<T>;
+}
+
+export interface RemoveResult {
+  /** Whether an account was forgotten. */
+  removed: boolean;
+  /** Whether the server revoked the token. Misskey refuses this to app tokens, so usually false. */
+  revoked: boolean;
+  revokeError: MisskeyError | null;
+  /** Where the user can revoke the app themselves: {origin}/settings/apps. */
+  settingsUrl: string;
+}
+
+export interface Accounts {
+  /** The kept accounts. */
+  list(): Account[];
+  /** Keeps an account obtained some other way (replacing the same user's entry). */
+  add(account: { origin: string; token: string; user?: object | null }): Account;
+  /** Forgets the account; with revoke, also asks the server to revoke the token. */
+  remove(account: { origin: string; token?: string; user?: { id: string } }, options?: { revoke?: boolean }): Promise<RemoveResult>;
+}
+
+export interface Misskey {
+  miauth: MiAuth;
+  /** A client for one instance, with or without a token. Throws INVALID_ARGUMENT for a bad origin or token. */
+  client(account: { origin: string; token?: string | null; allowHttp?: boolean } | string): Client;
+  accounts: Accounts;
+  /** Chooses where accounts are kept from now on. */
+  setStorage(kind: StorageKind): void;
+  /** Where accounts are kept now. */
+  storage(): StorageKind;
+  /** The permission names the server knows (Misskey 2025.11.1). */
+  readonly permissions: readonly string[];
+  /** The library's version. */
+  readonly version: string;
+}

@@ -1,0 +1,125 @@
+//go:build !js
+
+package main
+
+// The harness of the bindings' tests under Node: it starts a misskeytest
+// instance on 127.0.0.1 with a few control routes, then runs this package's
+// js/wasm tests (bindings_js_test.go) with Go's go_js_wasm_exec wrapper.
+
+import (
+	"bytes"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/misskey-wasm/misskey-wasm/misskey/misskeytest"
+)
+
+// controlHandler serves the fake instance plus /__test/ routes the wasm
+// tests use to look at and steer it.
+func controlHandler(fake *misskeytest.Server) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", fake.Handler())
+	mux.HandleFunc("GET /__test/requests", func(w http.ResponseWriter, r *http.Request) {
+		type rec struct {
+			Method, Path, Query, Endpoint, Token, Body, Authorization string
+		}
+		var out []rec
+		for _, q := range fake.Requests() {
+			out = append(out, rec{q.Method, q.Path, q.RawQuery, q.Endpoint, q.Token, string(q.Body), q.Header.Get("Authorization")})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(out)
+	})
+	mux.HandleFunc("POST /__test/reset", func(w http.ResponseWriter, r *http.Request) {
+		fake.ResetRequests()
+		fake.ClearFaults()
+	})
+	mux.HandleFunc("POST /__test/fault", func(w http.ResponseWriter, r *http.Request) {
+		var f struct {
+			Endpoint                          string
+			DelayMs, RetryAfterMs, Times      int
+			Hang, BadGateway, Drop, RateLimit bool
+			Status                            int
+			Body, ContentType                 string
+		}
+		if err := json.NewDecoder(r.Body).Decode(&f); err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		fake.SetFault(f.Endpoint, misskeytest.Fault{
+			Delay: time.Duration(f.DelayMs) * time.Millisecond, Hang: f.Hang, BadGateway: f.BadGateway, Drop: f.Drop,
+			RateLimit: f.RateLimit, RetryAfter: time.Duration(f.RetryAfterMs) * time.Millisecond, Times: f.Times,
+			Status: f.Status, Body: []byte(f.Body), ContentType: f.ContentType,
+		})
+	})
+	mux.HandleFunc("POST /__test/token", func(w http.ResponseWriter, r *http.Request) {
+		perms := strings.Split(r.URL.Query().Get("permission"), ",")
+		w.Write([]byte(fake.IssueToken(fake.SignedIn(), perms...)))
+	})
+	mux.HandleFunc("POST /__test/approve", func(w http.ResponseWriter, r *http.Request) {
+		perms := strings.Split(r.URL.Query().Get("permission"), ",")
+		if _, err := fake.Approve(r.URL.Query().Get("session"), fake.SignedIn(), "test", perms); err != nil {
+			http.Error(w, err.Error(), 400)
+		}
+	})
+	return mux
+}
+
+func TestBindingsUnderNode(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node is not installed: the bindings' tests run under Node (apt-get install nodejs)")
+	}
+	goBin := filepath.Join(runtimeGOROOT(t), "bin", "go")
+	fake := misskeytest.NewUnstartedServer()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: controlHandler(fake)}
+	go srv.Serve(ln)
+	defer srv.Close()
+	defer fake.Close()
+
+	execDir := filepath.Join(runtimeGOROOT(t), "lib", "wasm")
+	args := []string{"test", "-count=1"}
+	if testing.Verbose() {
+		args = append(args, "-v")
+	}
+	if run := os.Getenv("MISSKEY_WASM_RUN"); run != "" {
+		args = append(args, "-run", run)
+	}
+	cmd := exec.Command(goBin, append(args, ".")...)
+	cmd.Env = append(os.Environ(),
+		"GOOS=js", "GOARCH=wasm",
+		"PATH="+execDir+string(os.PathListSeparator)+filepath.Dir(node)+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"MISSKEY_TEST_ORIGIN=http://"+ln.Addr().String(),
+		// Node 20 has a global WebSocket only behind this flag.
+		"NODE_OPTIONS=--experimental-websocket",
+	)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err = cmd.Run()
+	t.Logf("GOOS=js GOARCH=wasm go test (under %s):\n%s", node, out.String())
+	if err != nil {
+		t.Fatalf("the bindings' tests failed: %v", err)
+	}
+	if !strings.Contains(out.String(), "ok") {
+		t.Fatal("the bindings' tests printed no result")
+	}
+}
+
+func runtimeGOROOT(t *testing.T) string {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatalf("go env GOROOT: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
