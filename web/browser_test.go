@@ -1,0 +1,150 @@
+package main
+
+// Helpers of the end-to-end tests in headless Chromium: the library is
+// built once into a temporary dist/, and each test gets its own browser
+// with its own HOME, TMPDIR and profile.
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// testDist is the library built for this test run.
+var testDist string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "misskey-wasm-dist-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if err := buildDist(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "building the library:", err)
+		os.Exit(1)
+	}
+	testDist = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// chromiumPath finds Debian's Chromium (or another Chrome on PATH).
+func chromiumPath() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// newBrowser starts a headless Chromium for one test. Without Chromium the
+// test is skipped, loudly, except in CI (CI=true), where it fails.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath()
+	if path == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("Chromium is not installed: CI must run the browser tests (apt-get install -y chromium)")
+		}
+		fmt.Fprintf(os.Stderr, "\n*** %s SKIPPED: Chromium is not installed (apt-get install -y chromium) ***\n\n", t.Name())
+		t.Skip("Chromium is not installed")
+	}
+	home := t.TempDir()
+	tmp := filepath.Join(home, "tmp")
+	profile := filepath.Join(home, "profile")
+	for _, d := range []string{tmp, profile} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("enable-precise-memory-info", true),
+		chromedp.Flag("js-flags", "--expose-gc"),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1200, 900),
+		chromedp.Env("HOME="+home, "TMPDIR="+tmp),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx); err != nil { // start the browser now
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	return ctx
+}
+
+// serve serves h on a fresh 127.0.0.1 port for the test's life; it returns
+// the base URL.
+func serve(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// eval evaluates a JS expression in the page, awaiting a Promise, and
+// decodes the result into T.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v", short(expr), err)
+	}
+	return v
+}
+
+func short(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 160 {
+		return s[:160] + "…"
+	}
+	return s
+}
+
+// waitFor polls a JS condition until it is true or the timeout passes.
+func waitFor(t *testing.T, ctx context.Context, cond string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+cond+")", chromedp.EvalAwaitPromise))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for %s (last error: %v)", timeout, short(cond), err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
