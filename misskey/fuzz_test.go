@@ -2,8 +2,8 @@ package misskey
 
 import (
 	"bytes"
-	"errors"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"

@@ -104,8 +104,8 @@ func buildDist(dir string) error {
 	}
 	copies := map[string]string{
 		filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"): "wasm_exec.js",
-		filepath.Join(root, "wasm", "misskey.js"):                                     "misskey.js",
-		filepath.Join(root, "wasm", "misskey.d.ts"):                                   "misskey.d.ts",
+		filepath.Join(root, "wasm", "misskey.js"):                                       "misskey.js",
+		filepath.Join(root, "wasm", "misskey.d.ts"):                                     "misskey.d.ts",
 	}
 	for src, name := range copies {
 		b, err := os.ReadFile(src)
