@@ -159,7 +159,7 @@ func (c *Client) do(ctx context.Context, endpoint string, req *Request) (*Respon
 	if t == nil {
 		return nil, &Error{Code: CodeNetworkError, Endpoint: endpoint, Message: "no transport: set Client.Transport or DefaultTransport"}
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout())
+	ctx, cancel := withTimeout(ctx, c.timeout())
 	defer cancel()
 	resp, err := t.Do(ctx, req)
 	if err != nil {

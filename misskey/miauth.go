@@ -232,7 +232,7 @@ func (c *Client) WaitMiAuth(ctx context.Context, session string, opts WaitOption
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, timeout)
 	defer cancel()
 	t := time.NewTimer(0)
 	defer t.Stop()

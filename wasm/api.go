@@ -32,12 +32,15 @@ type bindings struct {
 	// and the record goes away with the client.
 	clients     safejs.Value
 	clientProto safejs.Value
-	now         func() time.Time
+
+	// streamRecords maps stream and channel objects to hidden records
+	// { handle, id? }; see stream.go.
+	streamRecords, streamProto, channelProto safejs.Value
 }
 
 // newAPI builds the mk object.
 func newAPI(g glue) (safejs.Value, error) {
-	b := &bindings{g: g, now: time.Now}
+	b := &bindings{g: g}
 	pendingStore := browserStorage("localStorage")
 	if pendingStore == nil {
 		pendingStore = newMemStorage()
@@ -50,9 +53,13 @@ func newAPI(g glue) (safejs.Value, error) {
 	if b.clients, err = mustGet(jsGlobal, "WeakMap").New(); err != nil {
 		return safejs.Undefined(), err
 	}
+	if err := b.makeStreamAPI(); err != nil {
+		return safejs.Undefined(), err
+	}
 	if b.clientProto, err = newObject(
 		"request", g.exportAsync(b.request),
 		"upload", g.exportAsync(b.upload),
+		"stream", g.exportSync(b.stream),
 	); err != nil {
 		return safejs.Undefined(), err
 	}
@@ -213,7 +220,7 @@ func (b *bindings) start(_ safejs.Value, args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := b.pending.add(auth.Session, auth.Origin, b.now()); err != nil {
+	if err := b.pending.add(auth.Session, auth.Origin, time.Now()); err != nil {
 		return nil, err
 	}
 	perms, err := stringArray(auth.Permission)
@@ -299,7 +306,7 @@ func (b *bindings) complete(_ safejs.Value, args []safejs.Value) (func() (any, e
 			_, _ = hist.Call("replaceState", state, "", misskey.StripSession(href))
 		}
 	}
-	p, ok := b.pending.take(session, b.now())
+	p, ok := b.pending.take(session, time.Now())
 	if !ok {
 		return nil, &misskey.Error{Code: misskey.CodeUnknownSession,
 			Message: "this sign-in was not started in this browser, is older than an hour, or was already completed: start again"}
@@ -354,7 +361,7 @@ func (b *bindings) wait(_ safejs.Value, args []safejs.Value) (func() (any, error
 	if err != nil {
 		return nil, err
 	}
-	p, found := b.pending.take(session, b.now())
+	p, found := b.pending.take(session, time.Now())
 	if !found || p.origin != o {
 		release()
 		return nil, &misskey.Error{Code: misskey.CodeUnknownSession,
@@ -374,7 +381,7 @@ func (b *bindings) wait(_ safejs.Value, args []safejs.Value) (func() (any, error
 // signalContext returns a context cancelled when opts.signal aborts, and a
 // function that removes the listener (call it once the work is done).
 func signalContext(opts safejs.Value) (context.Context, func(), error) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := misskey.WithCancel(context.Background())
 	if opts.IsUndefined() || opts.IsNull() {
 		return ctx, cancel, nil
 	}

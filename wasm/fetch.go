@@ -32,8 +32,15 @@ func (fetchTransport) Do(ctx context.Context, req *misskey.Request) (*misskey.Re
 	if err != nil {
 		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { _, _ = ctrl.Call("abort") })
-	defer stop()
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-ctx.Done():
+			_, _ = ctrl.Call("abort")
+		case <-finished:
+		}
+	}()
 
 	headers, err := newObject()
 	if err != nil {

@@ -36,6 +36,7 @@ func main() {
 
 func init() {
 	misskey.DefaultTransport = fetchTransport{}
+	misskey.DefaultDialer = wsDialer{}
 }
 
 // loaderGlue reads the glue the loader left, or makes it when the program

@@ -154,6 +154,47 @@ export interface Client {
   request<T = any>(endpoint: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T>;
   /** Uploads a file to the drive (drive/files/create) and resolves the drive file. */
   upload<T = any>(file: Blob, options?: UploadOptions): Promise<T>;
+  /**
+   * Opens the streaming connection (ws(s)://host/streaming?i=token). It reconnects by itself after a
+   * drop (exponential backoff with jitter: first retry within 1 s, capped at 30 s, and at once when the
+   * page comes back online or to the foreground) and connects every open channel again with the same id.
+   * A refused token (AUTHENTICATION_FAILED, or PERMISSION_DENIED without read:account) closes it for good,
+   * with the error on stream.on("error").
+   */
+  stream(): Stream;
+}
+
+export type StreamState = "connecting" | "open" | "reconnecting" | "closed";
+
+export interface Stream {
+  /** Connects a channel ("main", "homeTimeline", "localTimeline", "hybridTimeline", "globalTimeline", …) with params. */
+  channel(name: string, params?: Record<string, unknown>): Channel;
+  /** Asks for a note's updates (reactions, deletion), delivered as "noteUpdated" events. */
+  subNote(noteId: string): void;
+  unsubNote(noteId: string): void;
+  /** "state": the new StreamState; "error": a MisskeyError (a malformed frame, or the error that closed the stream); any other top-level message type ("noteUpdated", …): its body. */
+  on(type: "state", listener: (state: StreamState) => void): void;
+  on(type: "error", listener: (error: MisskeyError) => void): void;
+  on(type: "noteUpdated", listener: (event: { id: string; type: string; body: any }) => void): void;
+  on(type: string, listener: (body: any) => void): void;
+  off(type: string, listener: (...args: any[]) => void): void;
+  /** The current state. */
+  state(): StreamState;
+  /** Reconnects at once when reconnecting. */
+  reconnect(): void;
+  /** Closes the stream for good; every listener and timer is released. */
+  close(): void;
+}
+
+export interface Channel {
+  /** The id chosen for this channel on its stream. */
+  readonly id: string;
+  readonly channel: string;
+  /** Every message type of the channel: "note" on timelines; "notification", "mention", "reply", … on main. */
+  on(type: string, listener: (body: any) => void): void;
+  off(type: string, listener: (body: any) => void): void;
+  /** Disconnects the channel and forgets its listeners. */
+  dispose(): void;
 }
 
 export interface RemoveResult {

@@ -100,7 +100,7 @@ type pendingSignIns struct {
 
 type pending struct {
 	session, origin string
-	started         time.Time
+	started         int64 // Unix ms (not a time.Time: see misskey/ctx.go)
 }
 
 func (p *pendingSignIns) load(now time.Time) []pending {
@@ -115,11 +115,11 @@ func (p *pendingSignIns) load(now time.Time) []pending {
 		if err != nil {
 			continue
 		}
-		t := time.UnixMilli(ms)
-		if now.Sub(t) > pendingTTL || t.After(now.Add(time.Minute)) {
+		age := now.UnixMilli() - ms
+		if age > pendingTTL.Milliseconds() || age < -time.Minute.Milliseconds() {
 			continue // expired, or from a clock that was wrong
 		}
-		out = append(out, pending{f[0], f[1], t})
+		out = append(out, pending{f[0], f[1], ms})
 	}
 	return out
 }
@@ -131,7 +131,7 @@ func (p *pendingSignIns) save(list []pending) error {
 	}
 	var b strings.Builder
 	for _, e := range list {
-		b.WriteString(e.session + " " + e.origin + " " + strconv.FormatInt(e.started.UnixMilli(), 10) + "\n")
+		b.WriteString(e.session + " " + e.origin + " " + strconv.FormatInt(e.started, 10) + "\n")
 	}
 	return p.s.set(pendingKey, b.String())
 }
@@ -140,7 +140,7 @@ func (p *pendingSignIns) save(list []pending) error {
 func (p *pendingSignIns) add(session, origin string, now time.Time) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.save(append(p.load(now), pending{session, origin, now}))
+	return p.save(append(p.load(now), pending{session, origin, now.UnixMilli()}))
 }
 
 // find returns the pending sign-in for session, if this browser started it
