@@ -99,7 +99,7 @@ type Stream struct {
 	nextID   int
 	state    StreamState
 	sock     Socket
-	gen      int // socket generation: events of older sockets are dropped
+	gen      int   // socket generation: events of older sockets are dropped
 	opened   int64 // Unix ns; int64, not time.Time, to keep time formatting out of the wasm build
 	failures int
 	retry    *time.Timer

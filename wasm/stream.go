@@ -367,6 +367,17 @@ func (b *bindings) makeStreamAPI() error {
 		return g.exportSync(func(this safejs.Value, args []safejs.Value) (any, error) {
 			st, record, err := b.streamOf(this, name)
 			if err != nil {
+				if record.IsUndefined() {
+					return nil, err
+				}
+				// A closed stream: it says so, and quietly ignores what
+				// cannot matter any more.
+				switch name {
+				case "state":
+					return string(misskey.StateClosed), nil
+				case "on", "off", "reconnect", "unsubNote":
+					return nil, nil
+				}
 				return nil, err
 			}
 			if strProp(record, "id") != "" {

@@ -30,6 +30,7 @@
 //     those buttons post to.
 //   - GET /files/{id} serving uploaded drive files, and /identicon/{id} for
 //     avatars.
+//   - GET /streaming, the streaming API over WebSocket (see below).
 //
 // Everything is deterministic: ids are aid-like (10 lowercase alphanumerics
 // that sort in creation order), createdAt comes from a fake clock that starts
@@ -54,7 +55,57 @@
 //     FST_ERR_CTP_EMPTY_JSON_BODY; bodies of other types than JSON,
 //     text/plain and multipart get 415.
 //
-// Streaming (/streaming) is not implemented.
+// # Streaming
+//
+// GET /streaming upgrades to a WebSocket from any Origin. The token goes in
+// ?i= or an Authorization Bearer header (which wins). An unknown or revoked
+// token, an empty ?i= or ?i=null, or an app token without read:account gets
+// a plain HTTP 401 (WWW-Authenticate error="invalid_token") and no upgrade;
+// without a token the socket opens and only public channels work.
+//
+// Client messages are JSON text (or binary) frames: connect {channel, id,
+// params, pong}, disconnect {id}, subNote/unsubNote {id} (and the aliases
+// s, sr, un), readNotification. A connect is answered with connected {id}
+// only when pong is truthy; a refused one is ignored silently: unknown
+// channel, a channel needing a user on an anonymous socket, an app token
+// without the channel's permission (read:account for main, homeTimeline,
+// hybridTimeline), a non-string or empty id, an id already open on the
+// socket, a second main (shared, as on the real server), more than 32
+// channels, or bad params. Malformed frames, "ping" and "h" get no answer
+// and keep the socket.
+//
+// Channels: main, homeTimeline, hybridTimeline (user needed),
+// localTimeline, globalTimeline and hashtag (params {q: [["a","b"],["c"]]}:
+// any group whose tags all appear as #tags in the text). The fake has no
+// lists, antennas, channels or roles, so userList, antenna, channel and
+// roleTimeline are refused like any unknown name. Timeline params
+// withRenotes (default true), withFiles and withReplies (default false)
+// are honoured; without withReplies, replies unrelated to the viewer are
+// left out as on the real server.
+//
+// Every note created (notes/create, PostNote) reaches, as channel "note"
+// messages packed as notes/show would pack them for the socket's user:
+// localTimeline, globalTimeline and hashtag when public; homeTimeline of
+// its author and of followers who may see it; hybridTimeline for both. main
+// gets "notification" for every notification of its user (createToken on
+// MiAuth approval, reaction, follow, mention, reply, renote, quote),
+// "mention", "reply" and "renote" with the note, "followed" with the new
+// follower and "follow" with the followee. It never gets
+// "unreadNotification" (the real server sends it on a timer). After
+// subNote, top-level noteUpdated messages {id, type, body} report
+// "reacted" {reaction, emoji: null, userId}, "unreacted" {reaction,
+// userId} and "deleted" {deletedAt}, to sockets whose user may see the
+// note. Messages to one socket keep the order they were produced in; a
+// socket with more than 10,000 messages waiting is dropped.
+//
+// The server pings every socket every StreamPingInterval (default 60 s)
+// and drops one that has not answered within twice that. For tests:
+// React, DropStreams (a network cut), RefuseStreams (503 on every
+// upgrade), StreamUpgrades and OpenStreams. Streaming requests appear in
+// Requests with Token set from the header or ?i=. Close also closes every
+// socket.
+//
+// # Platforms
 //
 // The package is only built for platforms with a real network stack
 // (everything but GOOS=js); under js/wasm it is empty, so that importing it

@@ -131,12 +131,9 @@ func init() {
 				if n == nil {
 					return nil, errNoSuchNoteUnreact
 				}
-				r, ok := n.reactedBy[c.user.id]
-				if !ok {
+				if !c.st().unreact(c.user, n) {
 					return nil, errNotReacted
 				}
-				delete(n.reactedBy, c.user.id)
-				n.reactions[r]--
 				return nil, nil
 			},
 		},
@@ -352,21 +349,8 @@ func epReact(c *call) (any, *apiError) {
 	if n == nil || !st.canSee(n, c.user) {
 		return nil, errNoSuchNoteReact
 	}
-	r := normalizeReaction(c.params["reaction"].(string))
-	if old, ok := n.reactedBy[c.user.id]; ok {
-		if old == r {
-			return nil, errAlreadyReacted
-		}
-		// A different reaction replaces the old one, as on the real server.
-		n.reactions[old]--
-	}
-	n.reactedBy[c.user.id] = r
-	if _, seen := n.reactions[r]; !seen {
-		n.reactionOrder = append(n.reactionOrder, r)
-	}
-	n.reactions[r]++
-	if n.user != c.user {
-		st.notify(n.user, "reaction", c.user, n.id, r)
+	if !st.react(c.user, n, c.params["reaction"].(string)) {
+		return nil, errAlreadyReacted
 	}
 	return nil, nil
 }

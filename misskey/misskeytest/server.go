@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Server is a fake Misskey instance. Create one with NewServer (started) or
@@ -23,11 +24,17 @@ type Server struct {
 	// Addr is the address to listen on. It defaults to "127.0.0.1:0" (a
 	// random port) and may be changed before Start.
 	Addr string
+	// StreamPingInterval is how often the server sends a WebSocket ping on
+	// each streaming socket (default 60 s, as the real server); a socket
+	// that has not answered a ping within twice this is dropped. Zero or
+	// less disables pings. Set it before Start.
+	StreamPingInterval time.Duration
 
 	mu       sync.Mutex
 	st       *state
 	faults   map[string]*faultState
 	requests []Request
+	streams  *streamHub
 
 	handler   http.Handler
 	mux       *http.ServeMux
@@ -50,8 +57,8 @@ type Request struct {
 	// "" for requests outside /api/.
 	Endpoint string
 	// Token is the token the request carried (the Authorization Bearer
-	// header, else a string "i" in the JSON body or multipart form), "" if
-	// none.
+	// header, else a string "i" in the JSON body or multipart form, or
+	// the "i" query parameter for GET /streaming), "" if none.
 	Token string
 }
 
@@ -74,11 +81,14 @@ func NewServer() *Server {
 // the server, e.g. to mount it on a listener of the caller's own.
 func NewUnstartedServer() *Server {
 	s := &Server{
-		Addr:   "127.0.0.1:0",
-		st:     newState(),
-		faults: map[string]*faultState{},
-		closed: make(chan struct{}),
+		Addr:               "127.0.0.1:0",
+		StreamPingInterval: defaultStreamPingInterval,
+		st:                 newState(),
+		faults:             map[string]*faultState{},
+		closed:             make(chan struct{}),
 	}
+	s.streams = newStreamHub(s)
+	s.st.streams = s.streams
 	alice := s.st.addUser("alice", "Alice")
 	s.st.signedIn = alice
 	s.mux = http.NewServeMux()
@@ -88,6 +98,7 @@ func NewUnstartedServer() *Server {
 	s.mux.HandleFunc("POST /miauth/{session}/deny", s.serveDeny)
 	s.mux.HandleFunc("GET /files/{id}", s.serveFile)
 	s.mux.HandleFunc("GET /identicon/{id}", s.serveIdenticon)
+	s.mux.HandleFunc("GET /streaming", s.serveStreaming)
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s
 }
@@ -131,6 +142,8 @@ func (s *Server) Close() {
 		if srv != nil {
 			_ = srv.Close()
 		}
+		// Hijacked (streaming) connections are not the http.Server's.
+		s.DropStreams()
 	})
 }
 
@@ -176,6 +189,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if isAPI {
 		rec.Endpoint = faultName(strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/api"), "/"))
 		rec.Token = requestToken(r, body)
+	} else if r.URL.Path == "/streaming" {
+		rec.Token, _ = streamToken(r)
 	}
 	s.mu.Lock()
 	s.requests = append(s.requests, rec)

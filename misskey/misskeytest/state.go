@@ -110,6 +110,7 @@ type state struct {
 	notifs   []*notifRec
 	miauth   []*tokenRec // tokens created for a MiAuth session, oldest first
 	signedIn *userRec
+	streams  *streamHub // streaming sockets (streaming.go); nil: none
 }
 
 func newState() *state {
@@ -182,8 +183,10 @@ func (st *state) issueToken(u *userRec, name, session string, perms []string) *t
 
 func (st *state) notify(to *userRec, typ string, from *userRec, noteID, reaction string) {
 	id, t := st.newID()
-	st.notifs = append(st.notifs, &notifRec{id: id, createdAt: t, to: to, typ: typ, from: from, noteID: noteID, reaction: reaction})
+	nf := &notifRec{id: id, createdAt: t, to: to, typ: typ, from: from, noteID: noteID, reaction: reaction}
+	st.notifs = append(st.notifs, nf)
 	to.unreadNotes++
+	st.streams.notified(nf)
 }
 
 func (st *state) followersCount(u *userRec) int {
@@ -252,6 +255,7 @@ func (st *state) createNote(u *userRec, text, cw *string, visibility string, vis
 	}
 	st.notes = append(st.notes, n)
 	st.noteByID[id] = n
+	st.streams.noteCreated(n)
 
 	notified := map[string]bool{u.id: true}
 	if replyID != nil {
@@ -287,6 +291,7 @@ func (st *state) createNote(u *userRec, text, cw *string, visibility string, vis
 }
 
 func (st *state) deleteNote(n *noteRec) {
+	st.streams.noteUpdated(n, "deleted", map[string]any{"deletedAt": fmtTime(st.now())})
 	delete(st.noteByID, n.id)
 	st.notes = slices.DeleteFunc(st.notes, func(x *noteRec) bool { return x == n })
 	if n.replyID != nil {
@@ -299,6 +304,47 @@ func (st *state) deleteNote(n *noteRec) {
 			p.renoteCount--
 		}
 	}
+}
+
+// now is the fake clock's current time, without advancing it.
+func (st *state) now() time.Time { return epoch.Add(time.Duration(st.clock) * time.Second) }
+
+// react makes u react to n with reaction (normalized first), as
+// notes/reactions/create does: a different earlier reaction of u is
+// replaced, the author is notified, and note subscribers get "unreacted"
+// then "reacted". It reports false if u already reacted with the same one.
+func (st *state) react(u *userRec, n *noteRec, reaction string) bool {
+	r := normalizeReaction(reaction)
+	if old, ok := n.reactedBy[u.id]; ok {
+		if old == r {
+			return false
+		}
+		// A different reaction replaces the old one, as on the real server.
+		st.unreact(u, n)
+	}
+	n.reactedBy[u.id] = r
+	if _, seen := n.reactions[r]; !seen {
+		n.reactionOrder = append(n.reactionOrder, r)
+	}
+	n.reactions[r]++
+	st.streams.noteUpdated(n, "reacted", map[string]any{"reaction": r, "emoji": nil, "userId": u.id})
+	if n.user != u {
+		st.notify(n.user, "reaction", u, n.id, r)
+	}
+	return true
+}
+
+// unreact removes u's reaction to n, as notes/reactions/delete does. It
+// reports false if u had not reacted.
+func (st *state) unreact(u *userRec, n *noteRec) bool {
+	r, ok := n.reactedBy[u.id]
+	if !ok {
+		return false
+	}
+	delete(n.reactedBy, u.id)
+	n.reactions[r]--
+	st.streams.noteUpdated(n, "unreacted", map[string]any{"reaction": r, "userId": u.id})
+	return true
 }
 
 func (st *state) addFile(u *userRec, name, typ string, data []byte, comment *string, sensitive bool) *fileRec {
