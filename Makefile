@@ -1,8 +1,16 @@
 # misskey-wasm: `make serve` builds and serves the demo; `make test` runs every test.
 GO ?= go
 DIST := dist
+# go.mod names the toolchain (a patch release with the standard library's
+# security fixes); let the go command fetch it from the module proxy.
+export GOTOOLCHAIN := auto
 
-.PHONY: build serve test vet bench clean
+# govulncheck runs offline against a pinned copy of the Go vulnerability
+# database, fetched as a module from the proxy.
+GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.1.4
+VULNDB := golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
+
+.PHONY: build serve test vet vulncheck bench clean
 
 build:
 	$(GO) run ./web -build $(DIST)
@@ -15,9 +23,13 @@ vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./misskey/...
 
+vulncheck:
+	dir=$$($(GO) mod download -json $(VULNDB) | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); \
+	test -d "$$dir/data/osv" && $(GO) run $(GOVULNCHECK) -db "file://$$dir/data/osv" ./...
+
 # Native tests of the core and the fake, the bindings under Node (wasm/node_test.go
 # runs them), and the end-to-end tests in headless Chromium (web/).
-test: vet
+test: vet vulncheck
 	$(GO) test -count=1 ./...
 
 bench: build

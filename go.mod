@@ -2,6 +2,8 @@ module github.com/misskey-wasm/misskey-wasm
 
 go 1.26.8
 
+toolchain go1.26.11
+
 require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/coder/websocket v1.8.14
