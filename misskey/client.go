@@ -90,6 +90,7 @@ func (c *Client) Request(ctx context.Context, endpoint string, params []byte) ([
 	}
 	for attempt := 0; ; attempt++ {
 		out, err := c.send(ctx, endpoint, req)
+		err = Redact(err, c.Token)
 		e, ok := err.(*Error)
 		if !ok || e.Code != CodeRateLimitExceeded || attempt >= c.RateLimitRetries {
 			return out, err
@@ -116,6 +117,34 @@ func (c *Client) Request(ctx context.Context, endpoint string, params []byte) ([
 		case <-t.C:
 		}
 	}
+}
+
+// Redact removes secret (a token) from err's message and info, should a
+// server have echoed it back (a proxy's error page quoting the request, say):
+// errors get shown and logged, tokens must not be. Other errors pass as they are.
+func Redact(err error, secret string) error {
+	e, ok := err.(*Error)
+	if !ok || secret == "" {
+		return err
+	}
+	if strings.Contains(e.Message, secret) {
+		e.Message = strings.ReplaceAll(e.Message, secret, "[token]")
+	}
+	if strings.Contains(string(e.Info), secret) || strings.Contains(string(e.Info), appendJSONStringBody(secret)) {
+		e.Info = nil
+	}
+	for _, f := range []*string{&e.Code, &e.ID, &e.Kind} {
+		if strings.Contains(*f, secret) {
+			*f = strings.ReplaceAll(*f, secret, "[token]")
+		}
+	}
+	return e
+}
+
+// appendJSONStringBody is s as it stands inside a JSON string literal.
+func appendJSONStringBody(s string) string {
+	q := appendJSONString(nil, s)
+	return string(q[1 : len(q)-1])
 }
 
 // send makes one attempt of an API call.

@@ -103,7 +103,7 @@ func (b *bindings) upload(this safejs.Value, args []safejs.Value) (func() (any, 
 		}
 		raw, err := misskey.ReadResponse(uploadEndpoint, resp)
 		if err != nil {
-			return nil, err
+			return nil, misskey.Redact(err, c.Token)
 		}
 		if raw == nil {
 			return safejs.Null(), nil
