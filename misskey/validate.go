@@ -41,7 +41,7 @@ func ParseOrigin(raw string, allowHTTP bool) (string, error) {
 	}
 	host, port, hasPort := splitHostPort(u.authority)
 	host = strings.ToLower(host)
-	if !validHost(host) {
+	if !validHost(host) || (strings.Contains(host, ":") && !strings.HasPrefix(u.authority, "[")) {
 		return "", invalidArgument("origin %q has no valid host name", raw)
 	}
 	if hasPort {
@@ -74,13 +74,8 @@ func validHost(h string) bool {
 	if h == "" || len(h) > 253 {
 		return false
 	}
-	if strings.Contains(h, ":") { // IPv6 literal
-		for _, c := range h {
-			if !(c == ':' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-				return false
-			}
-		}
-		return strings.Count(h, ":") >= 2
+	if strings.Contains(h, ":") {
+		return validIPv6(h)
 	}
 	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
 		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
@@ -93,6 +88,36 @@ func validHost(h string) bool {
 		}
 	}
 	return true
+}
+
+// validIPv6 accepts an IPv6 address in its colon-hex forms ("::1",
+// "2001:db8::1"); embedded IPv4 and zones are not accepted.
+func validIPv6(h string) bool {
+	halves := strings.Split(h, "::")
+	if len(halves) > 2 {
+		return false
+	}
+	groups := 0
+	for _, half := range halves {
+		if half == "" {
+			continue
+		}
+		for _, g := range strings.Split(half, ":") {
+			if len(g) == 0 || len(g) > 4 {
+				return false
+			}
+			for _, c := range g {
+				if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+					return false
+				}
+			}
+			groups++
+		}
+	}
+	if len(halves) == 2 {
+		return groups < 8
+	}
+	return groups == 8
 }
 
 func isLoopback(host string) bool {
