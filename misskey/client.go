@@ -67,6 +67,20 @@ func (c *Client) timeout() time.Duration {
 // browser's JSON.parse, say) parses it once; a 200 answer that is not
 // labelled JSON is an INVALID_RESPONSE.
 func (c *Client) Request(ctx context.Context, endpoint string, params []byte) ([]byte, error) {
+	out, err := c.request(ctx, endpoint, params)
+	return out, c.finish(err)
+}
+
+// finish completes an error of this client's: it names the origin and
+// never quotes the token.
+func (c *Client) finish(err error) error {
+	if e, ok := err.(*Error); ok && e.Origin == "" {
+		e.Origin = c.Origin
+	}
+	return Redact(err, c.Token)
+}
+
+func (c *Client) request(ctx context.Context, endpoint string, params []byte) ([]byte, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -90,7 +104,6 @@ func (c *Client) Request(ctx context.Context, endpoint string, params []byte) ([
 	}
 	for attempt := 0; ; attempt++ {
 		out, err := c.send(ctx, endpoint, req)
-		err = Redact(err, c.Token)
 		e, ok := err.(*Error)
 		if !ok || e.Code != CodeRateLimitExceeded || attempt >= c.RateLimitRetries {
 			return out, err

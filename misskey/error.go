@@ -53,6 +53,8 @@ type Error struct {
 	Status int
 	// Endpoint is the API endpoint called ("notes/create"), if any.
 	Endpoint string
+	// Origin is the instance called, if any.
+	Origin string
 	// ID is the server's error id (a UUID naming the error kind), if sent.
 	ID string
 	// Kind is the server's "client", "server" or "permission", if sent.

@@ -146,6 +146,11 @@ type Account struct {
 // ok:true without a token or user. Never repeat a check that may have reached
 // the server after approval: the token is handed out once.
 func (c *Client) CheckMiAuth(ctx context.Context, session string) (*Account, error) {
+	acct, err := c.checkMiAuth(ctx, session)
+	return acct, c.finish(err)
+}
+
+func (c *Client) checkMiAuth(ctx context.Context, session string) (*Account, error) {
 	const endpoint = "miauth/check"
 	if ctx == nil {
 		ctx = context.Background()
@@ -217,6 +222,11 @@ type WaitOptions struct {
 // callback. A NOT_APPROVED answer, a network error or one slow check are
 // waited out; any other error (the server refusing check) ends the wait.
 func (c *Client) WaitMiAuth(ctx context.Context, session string, opts WaitOptions) (*Account, error) {
+	acct, err := c.waitMiAuth(ctx, session, opts)
+	return acct, c.finish(err)
+}
+
+func (c *Client) waitMiAuth(ctx context.Context, session string, opts WaitOptions) (*Account, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}

@@ -101,6 +101,21 @@ func newAPI(g glue) (safejs.Value, error) {
 			defer b.mu.Unlock()
 			return b.storage, nil
 		}),
+		"parseOrigin", g.exportSync(func(_ safejs.Value, args []safejs.Value) (any, error) {
+			v := arg(args, 0)
+			if typeOf(v) != safejs.TypeString {
+				return nil, argError("parseOrigin takes a string, not " + describe(v))
+			}
+			if err := checkOptions(arg(args, 1), "parseOrigin's options"); err != nil {
+				return nil, err
+			}
+			allowHTTP, err := optBool(arg(args, 1), "allowHttp")
+			if err != nil {
+				return nil, err
+			}
+			s, _ := v.String()
+			return misskey.ParseOrigin(s, allowHTTP)
+		}),
 		"permissions", perms,
 		"version", version,
 	)

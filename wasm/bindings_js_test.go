@@ -165,10 +165,22 @@ func TestShape(t *testing.T) {
 	if f := ok(t, `Object.isFrozen(mk.permissions) && mk.permissions.includes("write:notes")`); !truthy(f) {
 		t.Error("permissions not frozen or incomplete")
 	}
-	for _, f := range []string{"miauth.start", "miauth.complete", "miauth.wait", "client", "accounts.list", "accounts.add", "accounts.remove", "setStorage"} {
+	for _, f := range []string{"miauth.start", "miauth.complete", "miauth.wait", "client", "accounts.list", "accounts.add", "accounts.remove", "setStorage", "parseOrigin"} {
 		if typ := ok(t, "typeof mk."+f); str(typ, "") != "function" {
 			t.Errorf("mk.%s is %v", f, typ)
 		}
+	}
+}
+
+func TestParseOrigin(t *testing.T) {
+	if s := str(ok(t, `mk.parseOrigin(" Misskey.Example/ ")`), ""); s != "https://misskey.example" {
+		t.Errorf("parseOrigin = %q", s)
+	}
+	if s := str(ok(t, `mk.parseOrigin("http://misskey.example", { allowHttp: true })`), ""); s != "http://misskey.example" {
+		t.Errorf("parseOrigin allowHttp = %q", s)
+	}
+	for _, b := range []string{`"http://misskey.example"`, `"https://a/b"`, `42`, `undefined`, `"x", 5`} {
+		fails(t, `mk.parseOrigin(`+b+`)`, "INVALID_ARGUMENT", 0)
 	}
 }
 
@@ -323,7 +335,9 @@ func TestRequest(t *testing.T) {
 	if v := ok(t, me+`.request("notes/delete", { noteId: "`+id+`" })`); !v.IsNull() {
 		t.Errorf("204 gave %v, want null", v)
 	}
-	fails(t, anon+`.request("i")`, "CREDENTIAL_REQUIRED", 401)
+	if e := fails(t, anon+`.request("i")`, "CREDENTIAL_REQUIRED", 401); str(e, "origin") != origin {
+		t.Errorf("error origin %q", str(e, "origin"))
+	}
 	fails(t, `mk.client({ origin, token: "wrong" }).request("i")`, "AUTHENTICATION_FAILED", 401)
 	e := fails(t, me+`.request("notes/create", { text: "x", visibility: "everyone" })`, "INVALID_PARAM", 400)
 	if str(e, "info.param") != "#/properties/visibility/enum" {

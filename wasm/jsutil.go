@@ -351,6 +351,7 @@ func toJSError(err error) safejs.Value {
 	_ = v.Set("code", e.Code)
 	_ = v.Set("status", e.Status)
 	_ = v.Set("endpoint", e.Endpoint)
+	_ = v.Set("origin", e.Origin)
 	_ = v.Set("id", e.ID)
 	_ = v.Set("kind", e.Kind)
 	_ = v.Set("info", info)

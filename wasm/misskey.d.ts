@@ -25,6 +25,8 @@ export interface MisskeyError extends Error {
   status: number;
   /** The endpoint called ("notes/create"), "miauth/check", or "". */
   endpoint: string;
+  /** The instance called ("https://misskey.example"), or "". */
+  origin: string;
   /** The server's error id (a UUID), or "". */
   id: string;
   /** "client", "server", "permission", or "". */
@@ -221,6 +223,11 @@ export interface Misskey {
   /** A client for one instance, with or without a token. Throws INVALID_ARGUMENT for a bad origin or token. */
   client(account: { origin: string; token?: string | null; allowHttp?: boolean } | string): Client;
   accounts: Accounts;
+  /**
+   * Checks and normalizes an instance's origin as start and client do ("Misskey.Example/" →
+   * "https://misskey.example"); throws INVALID_ARGUMENT. Sends nothing.
+   */
+  parseOrigin(origin: string, options?: { allowHttp?: boolean }): string;
   /** Chooses where accounts are kept from now on. */
   setStorage(kind: StorageKind): void;
   /** Where accounts are kept now. */

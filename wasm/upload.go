@@ -98,21 +98,23 @@ func (b *bindings) upload(this safejs.Value, args []safejs.Value) (func() (any, 
 	return func() (any, error) {
 		defer release()
 		resp, err := sendXHR(ctx, c.Origin+"/api/"+uploadEndpoint, form, onProgress, timeout)
-		if err != nil {
-			return nil, err
+		if err == nil {
+			var raw []byte
+			if raw, err = misskey.ReadResponse(uploadEndpoint, resp); err == nil {
+				if raw == nil {
+					return safejs.Null(), nil
+				}
+				v, perr := parseJSON(raw)
+				if perr == nil {
+					return v, nil
+				}
+				err = &misskey.Error{Code: misskey.CodeInvalidResponse, Status: resp.Status, Endpoint: uploadEndpoint, Message: "the answer is not valid JSON"}
+			}
 		}
-		raw, err := misskey.ReadResponse(uploadEndpoint, resp)
-		if err != nil {
-			return nil, misskey.Redact(err, c.Token)
+		if e, ok := err.(*misskey.Error); ok {
+			e.Origin = c.Origin
 		}
-		if raw == nil {
-			return safejs.Null(), nil
-		}
-		v, err := parseJSON(raw)
-		if err != nil {
-			return nil, &misskey.Error{Code: misskey.CodeInvalidResponse, Status: resp.Status, Endpoint: uploadEndpoint, Message: "the answer is not valid JSON"}
-		}
-		return v, nil
+		return nil, misskey.Redact(err, c.Token)
 	}, nil
 }
 

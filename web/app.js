@@ -129,7 +129,7 @@ function previewOrigin() {
     return null;
   }
   try {
-    const origin = mk.client(value).origin;
+    const origin = mk.parseOrigin(value);
     out.textContent = "";
     out.append("You will be sent to ", h("strong", { class: "origin" }, origin), " to approve this app.");
     return origin;
