@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"time"
 
 	"github.com/misskey-wasm/misskey-wasm/misskey"
 	"github.com/misskey-wasm/misskey-wasm/misskey/misskeytest"
@@ -85,4 +86,34 @@ func ExampleParseOrigin() {
 	// Output:
 	// https://misskey.example
 	// misskey: INVALID_ARGUMENT: origin "http://misskey.example" uses http:// for a host that is not loopback: use https://
+}
+
+// Follow a timeline live over the streaming API.
+func ExampleClient_Stream() {
+	srv := misskeytest.NewServer()
+	defer srv.Close()
+	c, _ := misskey.NewClient(srv.URL, srv.SignedIn().Token)
+
+	notes := make(chan string, 10)
+	opened := make(chan bool, 1)
+	s, err := c.Stream(misskey.StreamOptions{}, misskey.StreamHandler{
+		State: func(st misskey.StreamState) {
+			if st == misskey.StateOpen {
+				opened <- true
+			}
+		},
+		Channel: func(id, typ string, body []byte) { notes <- typ },
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Connect("localTimeline", nil); err != nil {
+		log.Fatal(err)
+	}
+	<-opened
+	time.Sleep(100 * time.Millisecond) // let the connect frame arrive
+	srv.PostNote(srv.SignedIn(), "hello, stream")
+	fmt.Println(<-notes)
+	// Output: note
 }
