@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"time"
 
 	"github.com/misskey-wasm/misskey-wasm/misskey"
 	"github.com/misskey-wasm/misskey-wasm/misskey/misskeytest"
@@ -95,11 +94,12 @@ func ExampleClient_Stream() {
 	c, _ := misskey.NewClient(srv.URL, srv.SignedIn().Token)
 
 	notes := make(chan string, 10)
-	opened := make(chan bool, 1)
+	connected := make(chan bool, 1)
 	s, err := c.Stream(misskey.StreamOptions{}, misskey.StreamHandler{
-		State: func(st misskey.StreamState) {
-			if st == misskey.StateOpen {
-				opened <- true
+		// The server confirms each channel it accepts with "connected".
+		Message: func(typ string, body []byte) {
+			if typ == "connected" {
+				connected <- true
 			}
 		},
 		Channel: func(id, typ string, body []byte) { notes <- typ },
@@ -111,8 +111,7 @@ func ExampleClient_Stream() {
 	if _, err := s.Connect("localTimeline", nil); err != nil {
 		log.Fatal(err)
 	}
-	<-opened
-	time.Sleep(100 * time.Millisecond) // let the connect frame arrive
+	<-connected
 	srv.PostNote(srv.SignedIn(), "hello, stream")
 	fmt.Println(<-notes)
 	// Output: note

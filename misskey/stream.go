@@ -457,7 +457,9 @@ func ValidChannel(name string) bool {
 // Connect connects a channel ("homeTimeline", "main", …) with params (a
 // JSON object, nil for {}), and returns its id; the channel's messages
 // come to StreamHandler.Channel with that id. It is connected again after
-// every reconnect until Disconnect.
+// every reconnect until Disconnect. When the server accepts it, a top-level
+// "connected" message with body {"id": id} comes to StreamHandler.Message; a
+// refused channel (a missing permission, bad params) gets no answer at all.
 func (s *Stream) Connect(channel string, params []byte) (string, error) {
 	if !ValidChannel(channel) {
 		return "", invalidArgument("channel %q is not a channel name like \"homeTimeline\"", channel)
@@ -476,7 +478,9 @@ func (s *Stream) Connect(channel string, params []byte) (string, error) {
 	s.nextID++
 	id := "ch" + strconv.Itoa(s.nextID)
 	s.mu.Unlock()
-	frame := `{"type":"connect","body":{"channel":"` + channel + `","id":"` + id + `","params":` + string(params) + `}}`
+	// "pong":true asks the server to confirm with {"type":"connected","body":{"id":…}}:
+	// the only sign that a channel was accepted (a refused one is ignored silently).
+	frame := `{"type":"connect","body":{"channel":"` + channel + `","id":"` + id + `","params":` + string(params) + `,"pong":true}}`
 	s.do(func() {
 		if s.closed {
 			return

@@ -167,8 +167,8 @@ func TestStreamProtocolAndReconnect(t *testing.T) {
 	rec.want(t, "state:open")
 	waitFor(t, "connects", func() bool { return len(sock.frames()) == 2 })
 	want := []string{
-		`{"type":"connect","body":{"channel":"homeTimeline","id":"` + home + `","params":{}}}`,
-		`{"type":"connect","body":{"channel":"localTimeline","id":"` + local + `","params":{"withFiles":true}}}`,
+		`{"type":"connect","body":{"channel":"homeTimeline","id":"` + home + `","params":{},"pong":true}}`,
+		`{"type":"connect","body":{"channel":"localTimeline","id":"` + local + `","params":{"withFiles":true},"pong":true}}`,
 	}
 	if got := sock.frames(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("sent\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -178,6 +178,8 @@ export interface Stream {
   on(type: "state", listener: (state: StreamState) => void): void;
   on(type: "error", listener: (error: MisskeyError) => void): void;
   on(type: "noteUpdated", listener: (event: { id: string; type: string; body: any }) => void): void;
+  /** The server accepted a channel (a refused one gets no answer at all). */
+  on(type: "connected", listener: (event: { id: string }) => void): void;
   on(type: string, listener: (body: any) => void): void;
   off(type: string, listener: (...args: any[]) => void): void;
   /** The current state. */

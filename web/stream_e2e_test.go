@@ -29,12 +29,13 @@ func TestStreamingInChromium(t *testing.T) {
 
 	// A stream with a home timeline and a record of everything it hears.
 	eval[bool](t, ctx, fmt.Sprintf(`(() => {
-		window.events = { states: [], notes: [], errors: [], updates: [] };
+		window.events = { states: [], notes: [], errors: [], updates: [], connected: [] };
 		const c = mk.client({ origin: %q, token: %q });
 		window.stream = c.stream();
 		stream.on("state", s => events.states.push(s));
 		stream.on("error", e => events.errors.push(e.code));
 		stream.on("noteUpdated", ev => events.updates.push(ev));
+		stream.on("connected", ev => events.connected.push(ev.id));
 		window.home = stream.channel("homeTimeline", {});
 		home.on("note", n => events.notes.push(n.text));
 		// A throwing listener does not stop the others.
@@ -43,6 +44,8 @@ func TestStreamingInChromium(t *testing.T) {
 	})()`, fake.URL, token))
 	waitFor(t, ctx, `events.states.includes("open")`, 10*time.Second)
 	waitFor(t, ctx, `stream.state() === "open"`, time.Second)
+	// The server confirms the channel (the connect frame asks it to).
+	waitFor(t, ctx, `events.connected.includes(home.id)`, 10*time.Second)
 
 	// A note posted by another user arrives.
 	var noteID string
