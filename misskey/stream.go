@@ -226,8 +226,17 @@ func (s *Stream) dial() {
 	s.gen++
 	sock, err := s.opts.Dialer.Dial(StreamURL(s.client.Origin, s.client.Token), socketEvents{s, s.gen})
 	if err != nil {
-		s.sock = nil
-		s.scheduleReconnect()
+		// A dialer that cannot even try (no WebSocket here, a URL the
+		// platform refuses, such as ws: from an https page) will not do
+		// better later: close for good. A failed connection comes as Closed.
+		e, ok := err.(*Error)
+		if !ok {
+			e = &Error{Code: CodeNetworkError, Message: "cannot open a WebSocket: " + err.Error(), Err: err}
+		}
+		if e.Origin == "" {
+			e.Origin = s.client.Origin
+		}
+		s.fail(Redact(e, s.client.Token).(*Error))
 		return
 	}
 	s.sock = sock

@@ -354,3 +354,21 @@ func FuzzParseFrame(f *testing.F) {
 		}
 	})
 }
+
+type failingDialer struct{}
+
+func (failingDialer) Dial(string, SocketEvents) (Socket, error) {
+	return nil, &Error{Code: CodeNetworkError, Message: "this environment has no WebSocket"}
+}
+
+// A dialer that cannot try ends the stream at once, with its error.
+func TestStreamDialError(t *testing.T) {
+	rec := newRecorder()
+	c := &Client{Origin: "https://misskey.example"}
+	s, _ := c.Stream(StreamOptions{Dialer: failingDialer{}, Keepalive: -1}, rec.handler())
+	rec.want(t, "err:NETWORK_ERROR")
+	rec.want(t, "state:closed")
+	if s.State() != StateClosed {
+		t.Errorf("state %s", s.State())
+	}
+}

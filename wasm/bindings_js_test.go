@@ -479,3 +479,35 @@ func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// The stream under Node's WebSocket: a confirmed channel, a note, a drop
+// and a reconnect, and close.
+func TestStream(t *testing.T) {
+	ok(t, `(() => {
+		globalThis.ev = { states: [], notes: [], connected: 0 };
+		globalThis.st = mk.client(origin).stream();
+		st.on("state", s => ev.states.push(s));
+		st.on("connected", () => ev.connected++);
+		st.channel("localTimeline").on("note", n => ev.notes.push(n.text));
+	})()`)
+	wait := func(cond string) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if truthy(js(t, cond)) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("waited for %s", cond)
+			}
+		}
+	}
+	wait(`ev.connected === 1`)
+	control(t, "post?text=hello", "")
+	wait(`ev.notes.includes("hello")`)
+	control(t, "drop", "")
+	wait(`ev.states.includes("reconnecting") && ev.connected === 2`)
+	control(t, "post?text=again", "")
+	wait(`ev.notes.includes("again")`)
+	ok(t, `st.close()`)
+	wait(`st.state() === "closed" && ev.states[ev.states.length - 1] === "closed"`)
+}

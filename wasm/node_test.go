@@ -63,6 +63,10 @@ func controlHandler(fake *misskeytest.Server) http.Handler {
 		perms := strings.Split(r.URL.Query().Get("permission"), ",")
 		w.Write([]byte(fake.IssueToken(fake.SignedIn(), perms...)))
 	})
+	mux.HandleFunc("POST /__test/post", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(fake.PostNote(fake.SignedIn(), r.URL.Query().Get("text"))))
+	})
+	mux.HandleFunc("POST /__test/drop", func(w http.ResponseWriter, r *http.Request) { fake.DropStreams() })
 	mux.HandleFunc("POST /__test/approve", func(w http.ResponseWriter, r *http.Request) {
 		perms := strings.Split(r.URL.Query().Get("permission"), ",")
 		if _, err := fake.Approve(r.URL.Query().Get("session"), fake.SignedIn(), "test", perms); err != nil {
