@@ -32,8 +32,10 @@ vulncheck:
 test: vet vulncheck
 	$(GO) test -count=1 ./...
 
+# Benchmark in headless Chromium against raw fetch and misskey-js (installed
+# from npm into $(DIST)/bench); prints a table and writes $(DIST)/bench/results.md.
 bench: build
-	$(GO) run ./bench
+	$(GO) run ./web/bench -dist $(DIST)
 
 clean:
 	rm -rf $(DIST)

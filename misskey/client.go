@@ -87,7 +87,7 @@ func (c *Client) request(ctx context.Context, endpoint string, params []byte) ([
 	if err := checkEndpoint(endpoint); err != nil {
 		return nil, err
 	}
-	body, err := requestBody(params, c.Token)
+	body, err := RequestBody(params, c.Token)
 	if err != nil {
 		e := err.(*Error)
 		e.Endpoint = endpoint
@@ -213,10 +213,11 @@ func (c *Client) do(ctx context.Context, endpoint string, req *Request) (*Respon
 	return resp, nil
 }
 
-// requestBody makes the JSON body: params with the token added as "i". The
-// token is written last, so that an "i" in params cannot replace it (JSON
-// keeps a repeated name's last value).
-func requestBody(params []byte, token string) ([]byte, error) {
+// RequestBody makes an API call's JSON body: params (a JSON object; nil
+// means {}) with the token added as "i". The token is written last, so that
+// an "i" in params cannot replace it (JSON keeps a repeated name's last
+// value). Params that are not a JSON object give an INVALID_ARGUMENT *Error.
+func RequestBody(params []byte, token string) ([]byte, error) {
 	start, end := 0, len(params)
 	for start < end && isJSONSpace(params[start]) {
 		start++

@@ -166,21 +166,21 @@ func FuzzRequestBody(f *testing.F) {
 		f.Add(s, "tok\"en\\\x01é")
 	}
 	f.Fuzz(func(t *testing.T, params, token string) {
-		body, err := requestBody([]byte(params), token)
+		body, err := RequestBody([]byte(params), token)
 		if err != nil {
 			if json.Valid([]byte(params)) && strings.HasPrefix(strings.TrimSpace(params), "{") {
-				t.Fatalf("requestBody(%q) refused a JSON object: %v", params, err)
+				t.Fatalf("RequestBody(%q) refused a JSON object: %v", params, err)
 			}
 			return
 		}
 		var m map[string]any
 		if err := json.Unmarshal(body, &m); err != nil {
-			t.Fatalf("requestBody(%q, %q) = %q: %v", params, token, body, err)
+			t.Fatalf("RequestBody(%q, %q) = %q: %v", params, token, body, err)
 		}
 		if token != "" {
 			want := string([]rune(token))
 			if m["i"] != want {
-				t.Fatalf("requestBody(%q, %q): i = %q", params, token, m["i"])
+				t.Fatalf("RequestBody(%q, %q): i = %q", params, token, m["i"])
 			}
 		}
 	})

@@ -33,6 +33,10 @@ type bindings struct {
 	clients     safejs.Value
 	clientProto safejs.Value
 
+	// calls are the handlers of client.request's promise chain; see request.go.
+	calls       callHandlers
+	jsonHeaders safejs.Value
+
 	// streamRecords maps stream and channel objects to hidden records
 	// { handle, id? }; see stream.go.
 	streamRecords, streamProto, channelProto safejs.Value
@@ -53,11 +57,15 @@ func newAPI(g glue) (safejs.Value, error) {
 	if b.clients, err = mustGet(jsGlobal, "WeakMap").New(); err != nil {
 		return safejs.Undefined(), err
 	}
+	b.makeCallHandlers()
+	if b.jsonHeaders, err = newObject("content-type", "application/json"); err != nil {
+		return safejs.Undefined(), err
+	}
 	if err := b.makeStreamAPI(); err != nil {
 		return safejs.Undefined(), err
 	}
 	if b.clientProto, err = newObject(
-		"request", g.exportAsync(b.request),
+		"request", g.exportSync(b.request),
 		"upload", g.exportAsync(b.upload),
 		"stream", g.exportSync(b.stream),
 	); err != nil {

@@ -92,49 +92,6 @@ func callOptions(c *misskey.Client, opts safejs.Value, what string) (context.Con
 	return signalContext(opts)
 }
 
-// request: client.request(endpoint, params?, { signal, timeout }?) →
-// Promise of the parsed answer, or null for 204.
-func (b *bindings) request(this safejs.Value, args []safejs.Value) (func() (any, error), error) {
-	c, err := b.clientOf(this, "request")
-	if err != nil {
-		return nil, err
-	}
-	epV := arg(args, 0)
-	if typeOf(epV) != safejs.TypeString {
-		return nil, argError("the endpoint must be a string like \"notes/create\", not " + describe(epV))
-	}
-	endpoint, _ := epV.String()
-	if !misskey.ValidEndpoint(endpoint) {
-		return nil, &misskey.Error{Code: misskey.CodeInvalidArgument, Endpoint: endpoint,
-			Message: "endpoint " + strconvQuote(endpoint) + " is not an API endpoint name like \"notes/create\""}
-	}
-	params, err := paramsJSON(arg(args, 1))
-	if err != nil {
-		err.(*misskey.Error).Endpoint = endpoint
-		return nil, err
-	}
-	ctx, release, err := callOptions(c, arg(args, 2), "request's options")
-	if err != nil {
-		return nil, err
-	}
-	return func() (any, error) {
-		defer release()
-		raw, err := c.Request(ctx, endpoint, params)
-		if err != nil {
-			return nil, err
-		}
-		if raw == nil {
-			return safejs.Null(), nil
-		}
-		v, err := parseJSON(raw)
-		if err != nil {
-			return nil, &misskey.Error{Code: misskey.CodeInvalidResponse, Status: 200, Endpoint: endpoint,
-				Message: "the answer is not valid JSON"}
-		}
-		return v, nil
-	}, nil
-}
-
 // paramsJSON turns a call's params (undefined, null or a plain object) into
 // JSON text, in the browser.
 func paramsJSON(p safejs.Value) ([]byte, error) {

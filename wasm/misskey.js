@@ -41,15 +41,13 @@ async function instantiate(options) {
       ready: (mk, err) => (mk ? resolve(mk) : reject(err)),
     };
   });
-  const response = fetch(wasmURL, { credentials: "same-origin" });
-  let instance;
-  try {
-    ({ instance } = await WebAssembly.instantiateStreaming(response, go.importObject));
-  } catch (err) {
-    // A server that labels the file wrongly (not application/wasm).
-    const bytes = await (await fetch(wasmURL, { credentials: "same-origin" })).arrayBuffer();
-    ({ instance } = await WebAssembly.instantiate(bytes, go.importObject));
-  }
+  const response = await fetch(wasmURL, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`misskey.js: cannot load ${wasmURL}: HTTP ${response.status}`);
+  // Compile while downloading when the server labels the file right.
+  const streaming = (response.headers.get("content-type") || "").startsWith("application/wasm");
+  const { instance } = streaming
+    ? await WebAssembly.instantiateStreaming(response, go.importObject)
+    : await WebAssembly.instantiate(await response.arrayBuffer(), go.importObject);
   const exited = go.run(instance).then(() => {
     throw new Error("misskey.wasm exited");
   });
