@@ -34,8 +34,8 @@ type bindings struct {
 	clientProto safejs.Value
 
 	// calls are the handlers of client.request's promise chain; see request.go.
-	calls       callHandlers
-	jsonHeaders safejs.Value
+	calls     callHandlers
+	fetchInit safejs.Value // the fixed fetch options of client.request
 
 	// streamRecords maps stream and channel objects to hidden records
 	// { handle, id? }; see stream.go.
@@ -58,7 +58,7 @@ func newAPI(g glue) (safejs.Value, error) {
 		return safejs.Undefined(), err
 	}
 	b.makeCallHandlers()
-	if b.jsonHeaders, err = newObject("content-type", "application/json"); err != nil {
+	if b.fetchInit, err = fetchInit(); err != nil {
 		return safejs.Undefined(), err
 	}
 	if err := b.makeStreamAPI(); err != nil {

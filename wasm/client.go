@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -51,11 +52,8 @@ func (b *bindings) client(_ safejs.Value, args []safejs.Value) (any, error) {
 	if err := obj.Set("origin", o); err != nil {
 		return nil, err
 	}
-	record, err := newObject("origin", o, "token", token)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := b.clients.Call("set", obj, record); err != nil {
+	// The record is one string, "origin token": one crossing to read it back.
+	if _, err := b.clients.Call("set", obj, o+" "+token); err != nil {
 		return nil, err
 	}
 	_, _ = jsObject.Call("freeze", obj)
@@ -69,14 +67,12 @@ func (b *bindings) clientOf(this safejs.Value, method string) (*misskey.Client, 
 		return nil, argError(method + " must be called on a client made by mk.client (client." + method + "(…))")
 	}
 	record, err := b.clients.Call("get", this)
-	if err != nil || record.IsUndefined() {
+	if err != nil || typeOf(record) != safejs.TypeString {
 		return nil, argError(method + " must be called on a client made by mk.client (client." + method + "(…))")
 	}
-	return &misskey.Client{
-		Origin:    strProp(record, "origin"),
-		Token:     strProp(record, "token"),
-		Transport: fetchTransport{},
-	}, nil
+	s, _ := record.String()
+	origin, token, _ := strings.Cut(s, " ") // an origin has no space
+	return &misskey.Client{Origin: origin, Token: token, Transport: fetchTransport{}}, nil
 }
 
 // callOptions reads { signal, timeout } into a context and the client's timeout.
@@ -107,10 +103,6 @@ func paramsJSON(p safejs.Value) ([]byte, error) {
 	}
 	if typeOf(s) != safejs.TypeString {
 		return nil, argError("params cannot be sent as JSON")
-	}
-	n, _ := s.Length()
-	if n > maxParamsBytes {
-		return nil, argError("params are larger than the server's 1 MiB limit")
 	}
 	str, err := s.String()
 	if err != nil {

@@ -66,7 +66,6 @@ func (fetchTransport) Do(ctx context.Context, req *misskey.Request) (*misskey.Re
 		"credentials", "omit",
 		"redirect", "manual",
 		"referrerPolicy", "no-referrer",
-		"cache", "no-store",
 		"mode", "cors",
 	)
 	if err != nil {

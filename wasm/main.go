@@ -6,6 +6,8 @@
 package main
 
 import (
+	"runtime/debug"
+
 	"github.com/hack-pad/safejs"
 	"github.com/misskey-wasm/misskey-wasm/misskey"
 )
@@ -15,6 +17,12 @@ import (
 const glueKey = "__misskeyWasmGlue"
 
 func main() {
+	// Every JS value a Go callback receives holds a JS object until Go's
+	// garbage collector finalizes it. Go allocates little here, so at the
+	// default GOGC it would collect every few thousand calls and the page
+	// would hold thousands of answers' Response objects meanwhile; a small
+	// target makes it collect every few hundred calls, on a tiny heap.
+	debug.SetGCPercent(10)
 	g, ready := loaderGlue()
 	api, err := newAPI(g)
 	if err != nil {
