@@ -10,13 +10,12 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/misskey-wasm/misskey-wasm/web/internal/headless"
 )
 
 // testDist is the library built for this test run.
@@ -38,21 +37,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// chromiumPath finds Debian's Chromium (or another Chrome on PATH).
-func chromiumPath() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 // newBrowser starts a headless Chromium for one test. Without Chromium the
 // test is skipped, loudly, except in CI (CI=true), where it fails.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	path := chromiumPath()
+	path := headless.Path()
 	if path == "" {
 		if os.Getenv("CI") != "" {
 			t.Fatal("Chromium is not installed: CI must run the browser tests (apt-get install -y chromium)")
@@ -60,31 +49,9 @@ func newBrowser(t *testing.T) context.Context {
 		fmt.Fprintf(os.Stderr, "\n*** %s SKIPPED: Chromium is not installed (apt-get install -y chromium) ***\n\n", t.Name())
 		t.Skip("Chromium is not installed")
 	}
-	home := t.TempDir()
-	tmp := filepath.Join(home, "tmp")
-	profile := filepath.Join(home, "profile")
-	for _, d := range []string{tmp, profile} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("enable-precise-memory-info", true),
-		chromedp.Flag("js-flags", "--expose-gc"),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1200, 900),
-		chromedp.Env("HOME="+home, "TMPDIR="+tmp),
+	opts, err := headless.Options(path, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)

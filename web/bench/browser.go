@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -22,6 +20,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/misskey-wasm/misskey-wasm/web/internal/headless"
 )
 
 //go:embed index.html bench.js
@@ -106,45 +105,20 @@ func listen(h http.Handler) (string, func(), error) {
 // profile under dir. The returned context is its first tab; stop kills the
 // browser and waits for it.
 func startBrowser(parent context.Context, dir string) (ctx context.Context, stop func(), err error) {
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
+	path := headless.Path()
 	if path == "" {
 		return nil, nil, errors.New("Chromium is not installed (apt-get install -y chromium)")
 	}
-	tmp := filepath.Join(dir, "tmp")
-	profile := filepath.Join(dir, "profile")
-	for _, d := range []string{tmp, profile} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			return nil, nil, err
-		}
+	opts, err := headless.Options(path, dir)
+	if err != nil {
+		return nil, nil, err
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("enable-precise-memory-info", true),
-		chromedp.Flag("js-flags", "--expose-gc"),
+	opts = append(opts,
 		// One tab does all the work: keep its timers and rendering at full speed.
 		chromedp.Flag("disable-background-timer-throttling", true),
 		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.Flag("disable-backgrounding-occluded-windows", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1200, 900),
-		chromedp.Env("HOME="+dir, "TMPDIR="+tmp),
-	}
+	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(parent, opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	stop = func() {
