@@ -3,9 +3,7 @@
 package main
 
 import (
-	"context"
 	"strings"
-	"time"
 
 	"github.com/hack-pad/safejs"
 	"github.com/misskey-wasm/misskey-wasm/misskey"
@@ -73,19 +71,6 @@ func (b *bindings) clientOf(this safejs.Value, method string) (*misskey.Client, 
 	s, _ := record.String()
 	origin, token, _ := strings.Cut(s, " ") // an origin has no space
 	return &misskey.Client{Origin: origin, Token: token, Transport: fetchTransport{}}, nil
-}
-
-// callOptions reads { signal, timeout } into a context and the client's timeout.
-func callOptions(c *misskey.Client, opts safejs.Value, what string) (context.Context, func(), error) {
-	if err := checkOptions(opts, what); err != nil {
-		return nil, nil, err
-	}
-	if ms, ok, err := optMillis(opts, "timeout"); err != nil {
-		return nil, nil, err
-	} else if ok && ms > 0 {
-		c.Timeout = time.Duration(ms * float64(time.Millisecond))
-	}
-	return signalContext(opts)
 }
 
 // paramsJSON turns a call's params (undefined, null or a plain object) into

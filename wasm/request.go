@@ -117,7 +117,7 @@ func (b *bindings) startRequest(this safejs.Value, args []safejs.Value) (safejs.
 	}
 	signal := timeoutSignal
 	if !userSignal.IsUndefined() {
-		both, err := stringArrayOf(userSignal, timeoutSignal)
+		both, err := arrayOf2(userSignal, timeoutSignal)
 		if err != nil {
 			return none, err
 		}
@@ -146,8 +146,8 @@ func (b *bindings) startRequest(this safejs.Value, args []safejs.Value) (safejs.
 	return fetched.Call("then", bind(b.calls.onResponse, record, timeoutSignal), bind(b.calls.onFetchError, record, timeoutSignal))
 }
 
-// stringArrayOf makes a JS array of two values.
-func stringArrayOf(a, b safejs.Value) (safejs.Value, error) {
+// arrayOf2 makes a JS array of two values.
+func arrayOf2(a, b safejs.Value) (safejs.Value, error) {
 	arr, err := jsArray.New()
 	if err != nil {
 		return arr, err
