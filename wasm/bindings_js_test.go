@@ -511,3 +511,25 @@ func TestStream(t *testing.T) {
 	ok(t, `st.close()`)
 	wait(`st.state() === "closed" && ev.states[ev.states.length - 1] === "closed"`)
 }
+
+// Streams that are closed leave nothing running: no goroutine, no timer.
+func TestStreamsLeaveNothing(t *testing.T) {
+	time.Sleep(200 * time.Millisecond)
+	base := runtime.NumGoroutine()
+	ok(t, `(async () => {
+		for (let i = 0; i < 30; i++) {
+			const st = mk.client(origin).stream();
+			const ch = st.channel("localTimeline");
+			ch.on("note", () => {});
+			await new Promise(r => st.on("connected", r));
+			st.close();
+		}
+	})()`)
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > base && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > base {
+		t.Errorf("%d goroutines after closing 30 streams, %d before", n, base)
+	}
+}

@@ -147,3 +147,46 @@ func TestStreamingInChromium(t *testing.T) {
 	wantFail(t, ctx, `mk.client("`+fake.URL+`").stream().channel("no such channel!")`, "INVALID_ARGUMENT", 0)
 	stillAlive(t, ctx, fake.URL)
 }
+
+// After several refused attempts the stream waits seconds between tries;
+// the page coming back online makes it try at once.
+func TestStreamReconnectsWhenOnline(t *testing.T) {
+	ctx := newBrowser(t)
+	fake := misskeytest.NewServer()
+	defer fake.Close()
+	app := libTestServer(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(app+"/test.html")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `window.mk`, 30*time.Second)
+	eval[bool](t, ctx, fmt.Sprintf(`(() => {
+		window.states = [];
+		window.s = mk.client({ origin: %q, token: %q }).stream();
+		s.on("state", st => states.push([st, performance.now()]));
+		s.channel("localTimeline");
+		return true;
+	})()`, fake.URL, fake.SignedIn().Token))
+	waitFor(t, ctx, `s.state() === "open"`, 10*time.Second)
+
+	// The instance goes away (refusing upgrades): the stream backs off.
+	fake.RefuseStreams(true)
+	fake.DropStreams()
+	before := fake.StreamUpgrades()
+	deadline := time.Now().Add(20 * time.Second)
+	for fake.StreamUpgrades()-before < 3 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := fake.StreamUpgrades() - before; n < 3 {
+		t.Fatalf("%d attempts in 20 s", n)
+	}
+	// Now the next wait is 4–8 s. The instance is back and the page goes online.
+	fake.RefuseStreams(false)
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	eval[bool](t, ctx, `(window.dispatchEvent(new Event("online")), true)`)
+	waitFor(t, ctx, `s.state() === "open"`, 10*time.Second)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("reconnected %v after the online event", d)
+	}
+	eval[bool](t, ctx, `(s.close(), true)`)
+}
