@@ -1,6 +1,7 @@
 package misskey
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"time"
@@ -166,7 +167,19 @@ func (c *Client) send(ctx context.Context, endpoint string, req *Request) ([]byt
 	if err != nil {
 		return nil, err
 	}
+	if resp.Status < 200 || resp.Status >= 300 {
+		resp.Body = RedactBody(resp.Body, c.Token)
+	}
 	return ReadResponse(endpoint, resp)
+}
+
+// RedactBody replaces secret in an answer's body before the body is quoted
+// in an error: quoting first could cut the token and leave a part of it.
+func RedactBody(body []byte, secret string) []byte {
+	if secret == "" || !bytes.Contains(body, []byte(secret)) {
+		return body
+	}
+	return bytes.ReplaceAll(body, []byte(secret), []byte("[token]"))
 }
 
 // ReadResponse interprets an API call's answer, for callers that send the

@@ -29,9 +29,9 @@ func WithCancel(parent context.Context) (context.Context, context.CancelFunc) {
 	return c, func() { c.cancel(context.Canceled) }
 }
 
-// withTimeout is context.WithTimeout (see callCtx).
+// withTimeout is context.WithTimeout (see callCtx); d must be > 0.
 func withTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	c := newCallCtx(parent, d)
+	c := newCallCtx(parent, max(d, time.Nanosecond))
 	return c, func() { c.cancel(context.Canceled) }
 }
 
@@ -42,7 +42,9 @@ func newCallCtx(parent context.Context, d time.Duration) *callCtx {
 	c := &callCtx{parent: parent, done: make(chan struct{}), stop: make(chan struct{})}
 	if d > 0 {
 		c.deadline = time.Now().Add(d).UnixNano()
+		c.mu.Lock() // cancel may run before AfterFunc returns
 		c.timer = time.AfterFunc(d, func() { c.cancel(context.DeadlineExceeded) })
+		c.mu.Unlock()
 	}
 	if err := parent.Err(); err != nil {
 		c.cancel(err)

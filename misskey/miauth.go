@@ -182,7 +182,8 @@ func parseCheck(origin string, body []byte) (*Account, error) {
 	}
 	fields, err := jsonObject(body)
 	if err != nil {
-		return nil, bad("check answered something that is not a JSON object: " + excerpt(body))
+		// Not quoted: an answer that fails to parse may still hold the token.
+		return nil, bad("check answered something that is not a JSON object")
 	}
 	switch string(fields["ok"]) {
 	case "false":
@@ -246,10 +247,18 @@ func (c *Client) waitMiAuth(ctx context.Context, session string, opts WaitOption
 	defer cancel()
 	t := time.NewTimer(0)
 	defer t.Stop()
+	lost := false // a check may have reached the server and its answer been lost
+	ended := func() error {
+		e := transportError(ctx, "miauth/check", ctx.Err())
+		if lost && e.Code == CodeTimeout {
+			e.Message += "; an earlier check got no answer: if the user approved, that check may have used up the session (start again)"
+		}
+		return e
+	}
 	for {
 		select {
 		case <-ctx.Done():
-			return nil, transportError(ctx, "miauth/check", ctx.Err())
+			return nil, ended()
 		case <-t.C:
 		}
 		acct, err := c.CheckMiAuth(ctx, session)
@@ -259,9 +268,12 @@ func (c *Client) waitMiAuth(ctx context.Context, session string, opts WaitOption
 		var e *Error
 		if !errors.As(err, &e) || (e.Code != CodeNotApproved && e.Code != CodeNetworkError && e.Code != CodeTimeout) || ctx.Err() != nil {
 			if ctx.Err() != nil {
-				return nil, transportError(ctx, "miauth/check", ctx.Err())
+				return nil, ended()
 			}
 			return nil, err
+		}
+		if e.Code != CodeNotApproved {
+			lost = true
 		}
 		t.Reset(interval)
 	}

@@ -78,6 +78,10 @@ type StreamOptions struct {
 	// Keepalive is how often an idle stream sends a frame ("h", which the
 	// server ignores) so that idle proxies do not cut it (default 30 s; <0: never).
 	Keepalive time.Duration
+	// OpenTimeout bounds the wait for a socket to open (default 15 s): a
+	// server that takes the connection but never answers the upgrade is
+	// given up on, and the stream tries again later.
+	OpenTimeout time.Duration
 }
 
 // Stream is a streaming connection with its channels. It reconnects by
@@ -104,6 +108,7 @@ type Stream struct {
 	failures int
 	retry    *time.Timer
 	keep     *time.Timer
+	opening  *time.Timer // bounds the wait for the socket to open
 	lastSend int64 // Unix ns
 	closed   bool
 }
@@ -149,6 +154,9 @@ func (c *Client) Stream(opts StreamOptions, h StreamHandler) (*Stream, error) {
 	opts.MaxBackoff = max(opts.MaxBackoff, opts.MinBackoff)
 	if opts.Keepalive == 0 {
 		opts.Keepalive = 30 * time.Second
+	}
+	if opts.OpenTimeout <= 0 {
+		opts.OpenTimeout = 15 * time.Second
 	}
 	s := &Stream{
 		client: c, opts: opts, handler: h,
@@ -240,6 +248,18 @@ func (s *Stream) dial() {
 		return
 	}
 	s.sock = sock
+	gen := s.gen
+	if s.opening != nil {
+		s.opening.Stop()
+	}
+	s.opening = time.AfterFunc(s.opts.OpenTimeout, func() {
+		s.do(func() {
+			if gen == s.gen && s.sock != nil && s.state != StateOpen && !s.closed {
+				s.sock.Close()
+				s.onClosed(gen, false)
+			}
+		})
+	})
 }
 
 func (s *Stream) send(frame string) {
@@ -256,6 +276,9 @@ func (s *Stream) onOpen(gen int) {
 		return
 	}
 	s.opened = time.Now().UnixNano()
+	if s.opening != nil {
+		s.opening.Stop()
+	}
 	s.setState(StateOpen)
 	for _, id := range s.order {
 		s.send(s.channels[id])
@@ -370,7 +393,7 @@ func (s *Stream) onClosed(gen int, opened bool) {
 					return
 				}
 				var e *Error
-				if errors.As(err, &e) && (e.Status == 401 || e.Status == 403) {
+				if errors.As(err, &e) && (e.Code == "AUTHENTICATION_FAILED" || e.Code == "CREDENTIAL_REQUIRED" || e.Code == "PERMISSION_DENIED") {
 					s.fail(e)
 					return
 				}
@@ -429,8 +452,10 @@ func (s *Stream) shutdown() {
 	if s.retry != nil {
 		s.retry.Stop()
 	}
-	if s.keep != nil {
-		s.keep.Stop()
+	for _, t := range []*time.Timer{s.keep, s.opening} {
+		if t != nil {
+			t.Stop()
+		}
 	}
 	if s.sock != nil {
 		s.sock.Close()

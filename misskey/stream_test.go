@@ -372,3 +372,20 @@ func TestStreamDialError(t *testing.T) {
 		t.Errorf("state %s", s.State())
 	}
 }
+
+// A socket that never opens is given up on after OpenTimeout, then retried.
+func TestStreamOpenTimeout(t *testing.T) {
+	d := newFakeDialer()
+	rec := newRecorder()
+	c := &Client{Origin: "https://misskey.example"}
+	s, _ := c.Stream(StreamOptions{Dialer: d, OpenTimeout: 50 * time.Millisecond, MinBackoff: 20 * time.Millisecond, Keepalive: -1}, rec.handler())
+	first := d.next(t, time.Second) // never opens
+	rec.want(t, "state:reconnecting")
+	waitFor(t, "the stuck socket closed", func() bool { first.mu.Lock(); defer first.mu.Unlock(); return first.closed })
+	second := d.next(t, time.Second)
+	second.ev.Opened()
+	rec.want(t, "state:open")
+	first.ev.Opened() // too late: ignored
+	s.Close()
+	rec.want(t, "state:closed")
+}

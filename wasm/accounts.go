@@ -30,9 +30,9 @@ func (b *bindings) loadAccounts() (safejs.Value, error) {
 	if isArr, _ := jsArrayFrom.Invoke(list); !truthy(isArr) {
 		return out, nil
 	}
-	n, _ := list.Length()
+	n, _ := lengthOf(list)
 	for i := range n {
-		item, err := list.Index(i)
+		item, err := prop(list, i)
 		if err != nil || strProp(item, "origin") == "" || strProp(item, "token") == "" {
 			continue
 		}
@@ -82,9 +82,9 @@ func (b *bindings) putAccount(origin, token string, user safejs.Value) (safejs.V
 		return record, err
 	}
 	id := userID(record)
-	n, _ := list.Length()
+	n, _ := lengthOf(list)
 	for i := range n {
-		item, _ := list.Index(i)
+		item, _ := prop(list, i)
 		same := strProp(item, "origin") == origin && (strProp(item, "token") == token || (id != "" && userID(item) == id))
 		if !same {
 			_, _ = kept.Call("push", item)
@@ -122,7 +122,11 @@ func (b *bindings) addAccount(_ safejs.Value, args []safejs.Value) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	o, err := misskey.ParseOrigin(origin, true)
+	allowHTTP, err := optBool(a, "allowHttp")
+	if err != nil {
+		return nil, err
+	}
+	o, err := misskey.ParseOrigin(origin, allowHTTP)
 	if err != nil {
 		return nil, err
 	}
@@ -176,9 +180,18 @@ func (b *bindings) removeAccount(_ safejs.Value, args []safejs.Value) (func() (a
 		return nil, err
 	}
 	id := userID(a)
+	// Any stored account can be forgotten; but the token is sent to revoke
+	// it only over https (or to loopback), unless the page says allowHttp.
 	o, err := misskey.ParseOrigin(origin, true)
 	if err != nil {
 		return nil, err
+	}
+	allowHTTP, err := optBool(opts, "allowHttp")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := misskey.ParseOrigin(o, false); err != nil && !allowHTTP {
+		revoke = false
 	}
 	if token == "" && id == "" {
 		return nil, argError("accounts.remove needs the account's token or user")
@@ -191,9 +204,9 @@ func (b *bindings) removeAccount(_ safejs.Value, args []safejs.Value) (func() (a
 	kept, _ := jsArray.New()
 	removed := false
 	storedToken := ""
-	n, _ := list.Length()
+	n, _ := lengthOf(list)
 	for i := range n {
-		item, _ := list.Index(i)
+		item, _ := prop(list, i)
 		if strProp(item, "origin") == o && ((token != "" && strProp(item, "token") == token) || (token == "" && userID(item) == id)) {
 			removed, storedToken = true, strProp(item, "token")
 			continue
@@ -216,9 +229,9 @@ func (b *bindings) removeAccount(_ safejs.Value, args []safejs.Value) (func() (a
 		c := &misskey.Client{Origin: o, Token: token, Transport: fetchTransport{}}
 		params := []byte(`{"token":` + jsonQuote(token) + `}`)
 		if _, err := c.Request(context.Background(), "i/revoke-token", params); err != nil {
-			_ = res.Set("revokeError", toJSError(err))
+			_ = set(res, "revokeError", toJSError(err))
 		} else {
-			_ = res.Set("revoked", true)
+			_ = set(res, "revoked", true)
 		}
 		return res, nil
 	}, nil

@@ -34,12 +34,14 @@ type bindings struct {
 	clientProto safejs.Value
 
 	// calls are the handlers of client.request's promise chain; see request.go.
-	calls     callHandlers
-	fetchInit safejs.Value // the fixed fetch options of client.request
+	calls      callHandlers
+	fetchInit  safejs.Value // the fixed fetch options of client.request
+	uploadInit safejs.Value // and of client.upload without onProgress
 
 	// streamRecords maps stream and channel objects to hidden records
 	// { handle, id? }; see stream.go.
 	streamRecords, streamProto, channelProto safejs.Value
+	releaseStream                            safejs.Value // delivers a new stream's held events
 }
 
 // newAPI builds the mk object.
@@ -58,7 +60,10 @@ func newAPI(g glue) (safejs.Value, error) {
 		return safejs.Undefined(), err
 	}
 	b.makeCallHandlers()
-	if b.fetchInit, err = fetchInit(); err != nil {
+	if b.fetchInit, err = fetchInit(true); err != nil {
+		return safejs.Undefined(), err
+	}
+	if b.uploadInit, err = fetchInit(false); err != nil {
 		return safejs.Undefined(), err
 	}
 	if err := b.makeStreamAPI(); err != nil {

@@ -398,6 +398,7 @@ func TestBadInputs(t *testing.T) {
 		`mk.client(origin).upload("not a blob")`, `mk.accounts.add(null)`, `mk.accounts.add({ origin })`,
 		`mk.accounts.remove()`, `mk.accounts.remove({ origin })`, `mk.accounts.remove({ origin, token: "x" }, { revoke: "yes" })`,
 		`mk.setStorage("cloud")`, `mk.setStorage(1)`,
+		`mk.accounts.add({ origin: "http://misskey.example", token: "t" })`,
 	}
 	for _, c := range cases {
 		fails(t, c, "INVALID_ARGUMENT", 0)
@@ -502,6 +503,10 @@ func TestStream(t *testing.T) {
 		}
 	}
 	wait(`ev.connected === 1`)
+	// Listeners added right after stream() hear the first state too.
+	if first := str(js(t, `ev.states[0]`), ""); first != "connecting" {
+		t.Errorf("first state heard: %q", first)
+	}
 	control(t, "post?text=hello", "")
 	wait(`ev.notes.includes("hello")`)
 	control(t, "drop", "")

@@ -47,7 +47,7 @@ func (b *bindings) client(_ safejs.Value, args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := obj.Set("origin", o); err != nil {
+	if err := set(obj, "origin", o); err != nil {
 		return nil, err
 	}
 	// The record is one string, "origin token": one crossing to read it back.

@@ -28,7 +28,7 @@ func (fetchTransport) Do(ctx context.Context, req *misskey.Request) (*misskey.Re
 	if err != nil {
 		return nil, err
 	}
-	signal, err := ctrl.Get("signal")
+	signal, err := prop(ctrl, "signal")
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func (fetchTransport) Do(ctx context.Context, req *misskey.Request) (*misskey.Re
 		return nil, err
 	}
 	for k, v := range req.Header {
-		if err := headers.Set(k, v); err != nil {
+		if err := set(headers, k, v); err != nil {
 			return nil, err
 		}
 	}
@@ -82,7 +82,7 @@ func (fetchTransport) Do(ctx context.Context, req *misskey.Request) (*misskey.Re
 	if typ := strProp(res, "type"); typ == "opaqueredirect" {
 		return nil, &misskey.Error{Code: misskey.CodeInvalidResponse, Message: "unexpected redirect (not followed)"}
 	}
-	statusV, err := res.Get("status")
+	statusV, err := prop(res, "status")
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (fetchTransport) Do(ctx context.Context, req *misskey.Request) (*misskey.Re
 	if err != nil {
 		return nil, err
 	}
-	resHeaders, err := res.Get("headers")
+	resHeaders, err := prop(res, "headers")
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (fetchTransport) Do(ctx context.Context, req *misskey.Request) (*misskey.Re
 	if err != nil {
 		return nil, err
 	}
-	n, err := u8.Length()
+	n, err := lengthOf(u8)
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,26 @@ func prop(v safejs.Value, key any) (safejs.Value, error) {
 	return jsReflectGet.Invoke(v, key)
 }
 
+var jsReflectSet = mustGet(mustGet(jsGlobal, "Reflect"), "set")
+
+// set is v[key] = x through Reflect.set called by Invoke: like prop, a setter
+// or Proxy trap the page put in the way may throw without killing Go.
+func set(v safejs.Value, key string, x any) error {
+	ok, err := jsReflectSet.Invoke(v, key, x)
+	if err == nil && !truthy(ok) {
+		return argError("cannot set " + key)
+	}
+	return err
+}
+
+// lengthOf is length with an error for values that have none.
+func lengthOf(v safejs.Value) (int, error) {
+	if n := length(v); n >= 0 {
+		return n, nil
+	}
+	return 0, argError("not an array")
+}
+
 // length reads an array-like's length, -1 when it has none or it throws.
 func length(v safejs.Value) int {
 	n, err := prop(v, "length")
@@ -71,7 +91,7 @@ func isA(v safejs.Value, name string) bool {
 }
 
 func mustGet(v safejs.Value, name string) safejs.Value {
-	out, err := v.Get(name)
+	out, err := v.Get(name) // at start-up, on the environment's own objects
 	if err != nil || out.IsUndefined() {
 		panic("misskey: the JS environment has no " + name)
 	}
@@ -285,14 +305,27 @@ func strProp(v safejs.Value, name string) string {
 	return s
 }
 
-// newObject makes a plain JS object from name/value pairs.
+// newObject makes a plain JS object from name/value pairs. It is built
+// without a prototype, so that no setter the page put on Object.prototype
+// runs (or throws) while its properties are set, and then given
+// Object.prototype.
 func newObject(kv ...any) (safejs.Value, error) {
-	o, err := jsObject.New()
+	o, err := newObjectProto(safejs.Null(), kv...)
+	if err != nil {
+		return o, err
+	}
+	_, err = jsObject.Call("setPrototypeOf", o, jsObjProto)
+	return o, err
+}
+
+// newObjectProto makes an object with prototype proto (null for none).
+func newObjectProto(proto safejs.Value, kv ...any) (safejs.Value, error) {
+	o, err := jsObject.Call("create", proto)
 	if err != nil {
 		return o, err
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
-		if err := o.Set(kv[i].(string), kv[i+1]); err != nil {
+		if err := set(o, kv[i].(string), kv[i+1]); err != nil {
 			return o, err
 		}
 	}
@@ -347,15 +380,23 @@ func toJSError(err error) safejs.Value {
 			info = parsed
 		}
 	}
-	_ = v.Set("name", "MisskeyError")
-	_ = v.Set("code", e.Code)
-	_ = v.Set("status", e.Status)
-	_ = v.Set("endpoint", e.Endpoint)
-	_ = v.Set("origin", e.Origin)
-	_ = v.Set("id", e.ID)
-	_ = v.Set("kind", e.Kind)
-	_ = v.Set("info", info)
-	_ = v.Set("retryAfter", e.RetryAfter.Milliseconds())
+	// The fields are put on a prototype-less object first, then copied by
+	// Object.assign: a setter the page put on Error.prototype can make the
+	// copy fail, but not kill Go.
+	fields, ferr := newObjectProto(safejs.Null(),
+		"name", "MisskeyError",
+		"code", e.Code,
+		"status", e.Status,
+		"endpoint", e.Endpoint,
+		"origin", e.Origin,
+		"id", e.ID,
+		"kind", e.Kind,
+		"info", info,
+		"retryAfter", e.RetryAfter.Milliseconds(),
+	)
+	if ferr == nil {
+		_, _ = jsObject.Call("assign", v, fields)
+	}
 	return v
 }
 

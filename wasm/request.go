@@ -65,7 +65,12 @@ func (b *bindings) makeCallHandlers() {
 
 // request: client.request(endpoint, params?, { signal, timeout }?) →
 // Promise of the parsed answer, or null for 204.
-func (b *bindings) request(this safejs.Value, args []safejs.Value) (any, error) {
+func (b *bindings) request(this safejs.Value, args []safejs.Value) (ret any, _ error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret, _ = jsPromise.Call("reject", toJSError(goPanic(r)))
+		}
+	}()
 	p, err := b.startRequest(this, args)
 	if err != nil {
 		// A call's every failure rejects (the call does not throw).
@@ -111,6 +116,14 @@ func (b *bindings) startRequest(this safejs.Value, args []safejs.Value) (safejs.
 	if err != nil {
 		return none, err
 	}
+	return b.send(c, endpoint, string(params), b.fetchInit, timeout, userSignal)
+}
+
+// send starts the promise chain of one call: a POST of body to
+// {origin}/api/{endpoint}, with proto's fixed fetch options, given up after
+// timeout ms or when userSignal (if any) aborts.
+func (b *bindings) send(c *misskey.Client, endpoint string, body any, proto safejs.Value, timeout float64, userSignal safejs.Value) (safejs.Value, error) {
+	none := safejs.Undefined()
 	timeoutSignal, err := jsAbortSignal.Call("timeout", timeout)
 	if err != nil {
 		return none, err
@@ -129,14 +142,14 @@ func (b *bindings) startRequest(this safejs.Value, args []safejs.Value) (safejs.
 	record := endpoint + " " + c.Origin + " " + c.Token
 	// fetch reads the options through the prototype chain: the fixed ones
 	// are made once (b.fetchInit), this call's are set on a child.
-	init, err := jsObject.Call("create", b.fetchInit)
+	init, err := jsObject.Call("create", proto)
 	if err != nil {
 		return none, err
 	}
-	if err := init.Set("body", string(params)); err != nil {
+	if err := set(init, "body", body); err != nil {
 		return none, err
 	}
-	if err := init.Set("signal", signal); err != nil {
+	if err := set(init, "signal", signal); err != nil {
 		return none, err
 	}
 	fetched, err := jsFetch.Invoke(c.Origin+"/api/"+endpoint, init)
@@ -199,9 +212,9 @@ func (r callRecord) finish(e *misskey.Error) error {
 // the browser and given to the page as it is; anything else is read and
 // turned into the error.
 func (b *bindings) onResponse(rec callRecord, timeout, res safejs.Value) (any, error) {
-	statusV, _ := res.Get("status")
+	statusV, _ := prop(res, "status")
 	status, _ := statusV.Int()
-	headers, _ := res.Get("headers")
+	headers, _ := prop(res, "headers")
 	header := func(name string) string {
 		v, err := headers.Call("get", name)
 		if err != nil || typeOf(v) != safejs.TypeString {
@@ -213,7 +226,7 @@ func (b *bindings) onResponse(rec callRecord, timeout, res safejs.Value) (any, e
 	ctype := header("content-type")
 	if status >= 200 && status < 300 && status != 204 && jsonType(ctype) {
 		if n, err := strconv.ParseInt(header("content-length"), 10, 64); err == nil && n > misskey.DefaultMaxResponseBytes {
-			if body, err := res.Get("body"); err == nil && typeOf(body) == safejs.TypeObject {
+			if body, err := prop(res, "body"); err == nil && typeOf(body) == safejs.TypeObject {
 				_, _ = body.Call("cancel")
 			}
 			return nil, rec.finish(tooLarge(status).(*misskey.Error))
@@ -251,7 +264,7 @@ func (b *bindings) onErrorBody(rec callRecord, statusV, ctype, retryAfter, buf s
 	if err != nil {
 		return err
 	}
-	n, _ := u8.Length()
+	n, _ := lengthOf(u8)
 	if n > misskey.DefaultMaxResponseBytes {
 		return rec.finish(tooLarge(status).(*misskey.Error))
 	}
@@ -261,7 +274,7 @@ func (b *bindings) onErrorBody(rec callRecord, statusV, ctype, retryAfter, buf s
 	}
 	ct, _ := ctype.String()
 	ra, _ := retryAfter.String()
-	resp := &misskey.Response{Status: status, Body: body, Header: map[string]string{"content-type": ct, "retry-after": ra}}
+	resp := &misskey.Response{Status: status, Body: misskey.RedactBody(body, rec.token), Header: map[string]string{"content-type": ct, "retry-after": ra}}
 	_, err = misskey.ReadResponse(rec.endpoint, resp)
 	if err == nil { // cannot happen: JSON successes do not come here
 		err = &misskey.Error{Code: misskey.CodeInvalidResponse, Status: status, Message: "unexpected answer"}
@@ -297,12 +310,23 @@ func mustProp(v safejs.Value, name string) safejs.Value {
 // fetchInit makes the fixed options of every client.request fetch: no
 // cookies, no referrer, no redirect followed. (No cache option: POST answers
 // are not cached anyway, and "no-store" costs ~0.7 ms a call in Chromium.)
-func fetchInit() (safejs.Value, error) {
-	headers, err := newObject("content-type", "application/json")
+func fetchInit(withJSON bool) (safejs.Value, error) {
+	if !withJSON { // multipart: the browser sets the content type and boundary
+		return newObjectProto(safejs.Null(),
+			"method", "POST",
+			"credentials", "omit",
+			"redirect", "manual",
+			"referrerPolicy", "no-referrer",
+			"mode", "cors",
+		)
+	}
+	// Prototype-less, so that the per-call child (body, signal) never
+	// reaches a setter the page put on Object.prototype.
+	headers, err := newObjectProto(safejs.Null(), "content-type", "application/json")
 	if err != nil {
 		return headers, err
 	}
-	return newObject(
+	return newObjectProto(safejs.Null(),
 		"method", "POST",
 		"headers", headers,
 		"credentials", "omit",

@@ -106,6 +106,41 @@ type jsStream struct {
 	handle    int
 	listeners safejs.Value // Map: "stream:<type>" or "<channel id>:<type>" → [fn]
 	window    []safejs.Func
+
+	// Events that happen while client.stream() runs ("connecting", or an
+	// error that ends the stream at once) are held until the page's code
+	// after the call has run, so that its listeners hear them.
+	mu      sync.Mutex
+	holding bool
+	held    []func()
+}
+
+// deliver runs f now, or later if the stream holds its events.
+func (st *jsStream) deliver(f func()) {
+	st.mu.Lock()
+	if st.holding {
+		st.held = append(st.held, f)
+		st.mu.Unlock()
+		return
+	}
+	st.mu.Unlock()
+	f()
+}
+
+// release delivers the held events, in order, and stops holding.
+func (st *jsStream) release() {
+	for {
+		st.mu.Lock()
+		if len(st.held) == 0 {
+			st.holding = false
+			st.mu.Unlock()
+			return
+		}
+		f := st.held[0]
+		st.held = st.held[1:]
+		st.mu.Unlock()
+		f()
+	}
 }
 
 // streams maps a handle, kept in a hidden record of each stream and channel
@@ -125,7 +160,7 @@ func (b *bindings) streamOf(this safejs.Value, method string) (*jsStream, safejs
 	if err != nil || typeOf(record) != safejs.TypeObject {
 		return nil, safejs.Undefined(), bad
 	}
-	hv, _ := record.Get("handle")
+	hv, _ := prop(record, "handle")
 	h, _ := hv.Int()
 	streamsMu.Lock()
 	st := streams[h]
@@ -149,7 +184,7 @@ func (b *bindings) stream(this safejs.Value, args []safejs.Value) (any, error) {
 	streamsMu.Lock()
 	nextHandle++
 	handle := nextHandle
-	st := &jsStream{listeners: listeners, handle: handle}
+	st := &jsStream{listeners: listeners, handle: handle, holding: true}
 	streams[handle] = st
 	streamsMu.Unlock()
 
@@ -168,26 +203,35 @@ func (b *bindings) stream(this safejs.Value, args []safejs.Value) (any, error) {
 
 	h := misskey.StreamHandler{
 		State: func(s misskey.StreamState) {
-			st.emit("stream:state", string(s))
-			if s == misskey.StateClosed {
-				st.closed(handle)
-			}
+			st.deliver(func() {
+				st.emit("stream:state", string(s))
+				if s == misskey.StateClosed {
+					st.closed(handle)
+				}
+			})
 		},
 		Channel: func(id, typ string, body []byte) {
-			v, err := parseJSON(body)
-			if err != nil {
-				v = safejs.Null()
-			}
-			st.emit(id+":"+typ, v)
+			st.deliver(func() {
+				v, err := parseJSON(body)
+				if err != nil {
+					v = safejs.Null()
+				}
+				st.emit(id+":"+typ, v)
+			})
 		},
 		Message: func(typ string, body []byte) {
-			v, err := parseJSON(body)
-			if err != nil {
-				v = safejs.Null()
+			if typ == "state" || typ == "error" {
+				return // the library's own events: a server cannot send them
 			}
-			st.emit("stream:"+typ, v)
+			st.deliver(func() {
+				v, err := parseJSON(body)
+				if err != nil {
+					v = safejs.Null()
+				}
+				st.emit("stream:"+typ, v)
+			})
 		},
-		Error: func(err error) { st.emit("stream:error", toJSError(err)) },
+		Error: func(err error) { st.deliver(func() { st.emit("stream:error", toJSError(err)) }) },
 	}
 	core := &misskey.Client{Origin: c.Origin, Token: c.Token, Transport: fetchTransport{}}
 	s, err := core.Stream(misskey.StreamOptions{Dialer: wsDialer{}}, h)
@@ -199,8 +243,24 @@ func (b *bindings) stream(this safejs.Value, args []safejs.Value) (any, error) {
 	}
 	st.s = s
 	st.watchWindow()
+	// Deliver the held events once the page's current code has run.
+	heldMu.Lock()
+	heldStreams[handle] = st
+	heldMu.Unlock()
+	if _, err := jsQueueMicrotask.Invoke(bind(b.releaseStream, handle)); err != nil {
+		heldMu.Lock()
+		delete(heldStreams, handle)
+		heldMu.Unlock()
+		st.release()
+	}
 	return obj, nil
 }
+
+var (
+	jsQueueMicrotask = mustGet(jsGlobal, "queueMicrotask")
+	heldMu           sync.Mutex
+	heldStreams      = map[int]*jsStream{} // streams whose first events wait for the microtask
+)
 
 // watchWindow reconnects at once when the page comes back online or to
 // the foreground.
@@ -254,9 +314,9 @@ func (st *jsStream) emit(key string, v any) {
 	if err != nil {
 		return
 	}
-	n, _ := fns.Length()
+	n, _ := lengthOf(fns)
 	for i := range n {
-		fn, err := fns.Index(i)
+		fn, err := prop(fns, i)
 		if err != nil {
 			continue
 		}
@@ -315,6 +375,17 @@ func (st *jsStream) on(prefix string, args []safejs.Value, add bool) error {
 // makeStreamAPI builds the prototypes of stream and channel objects.
 func (b *bindings) makeStreamAPI() error {
 	var err error
+	b.releaseStream = b.g.exportSync(func(_ safejs.Value, args []safejs.Value) (any, error) {
+		h, _ := arg(args, 0).Int()
+		heldMu.Lock()
+		st := heldStreams[h]
+		delete(heldStreams, h)
+		heldMu.Unlock()
+		if st != nil {
+			st.release()
+		}
+		return nil, nil
+	})
 	if b.streamRecords, err = mustGet(jsGlobal, "WeakMap").New(); err != nil {
 		return err
 	}
@@ -351,9 +422,9 @@ func (b *bindings) makeStreamAPI() error {
 			st.s.Disconnect(id)
 			// Forget the channel's listeners.
 			keys, _ := jsArray.Call("from", mustCall(st.listeners, "keys"))
-			n, _ := keys.Length()
+			n, _ := lengthOf(keys)
 			for i := range n {
-				k, _ := keys.Index(i)
+				k, _ := prop(keys, i)
 				if ks, _ := k.String(); len(ks) > len(id) && ks[:len(id)+1] == id+":" {
 					_, _ = st.listeners.Call("delete", k)
 				}
@@ -405,8 +476,8 @@ func (b *bindings) makeStreamAPI() error {
 			if err != nil {
 				return nil, err
 			}
-			_ = ch.Set("id", id)
-			_ = ch.Set("channel", name)
+			_ = set(ch, "id", id)
+			_ = set(ch, "channel", name)
 			record, err := newObject("handle", st.handle, "id", id)
 			if err != nil {
 				return nil, err

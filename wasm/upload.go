@@ -18,9 +18,12 @@ const uploadEndpoint = "drive/files/create"
 // upload: client.upload(blob, { name, folderId, comment, isSensitive, force,
 // onProgress, signal, timeout }) → Promise of the drive file.
 //
-// It is the one multipart call, sent with XMLHttpRequest because fetch
-// cannot report upload progress. XMLHttpRequest follows redirects on its
-// own; a redirected upload is reported as INVALID_RESPONSE.
+// It is the one multipart call. Without onProgress it is sent with fetch,
+// like every call (no redirect followed). With onProgress it is sent with
+// XMLHttpRequest, because fetch cannot report upload progress over HTTP/1.1;
+// XMLHttpRequest follows redirects by itself, so an instance that redirects
+// its own /api/ elsewhere gets the form (token included) sent there too.
+// Such an upload is then reported as INVALID_RESPONSE.
 func (b *bindings) upload(this safejs.Value, args []safejs.Value) (func() (any, error), error) {
 	c, err := b.clientOf(this, "upload")
 	if err != nil {
@@ -91,6 +94,17 @@ func (b *bindings) upload(this safejs.Value, args []safejs.Value) (func() (any, 
 	} else if ok && ms > 0 {
 		timeout = time.Duration(ms * float64(time.Millisecond))
 	}
+	if typeOf(onProgress) != safejs.TypeFunction {
+		userSignal, err := signalOption(opts)
+		if err != nil {
+			return nil, err
+		}
+		p, err := b.send(c, uploadEndpoint, form, b.uploadInit, float64(timeout.Milliseconds()), userSignal)
+		if err != nil {
+			return nil, err
+		}
+		return func() (any, error) { return p, nil }, nil
+	}
 	ctx, release, err := signalContext(opts)
 	if err != nil {
 		return nil, err
@@ -100,6 +114,9 @@ func (b *bindings) upload(this safejs.Value, args []safejs.Value) (func() (any, 
 		resp, err := sendXHR(ctx, c.Origin+"/api/"+uploadEndpoint, form, onProgress, timeout)
 		if err == nil {
 			var raw []byte
+			if resp.Status < 200 || resp.Status >= 300 {
+				resp.Body = misskey.RedactBody(resp.Body, c.Token)
+			}
 			if raw, err = misskey.ReadResponse(uploadEndpoint, resp); err == nil {
 				if raw == nil {
 					return safejs.Null(), nil
@@ -128,9 +145,9 @@ func sendXHR(ctx interface{ Done() <-chan struct{} }, url string, body, onProgre
 	if _, err := xhr.Call("open", "POST", url); err != nil {
 		return nil, err
 	}
-	_ = xhr.Set("timeout", timeout.Milliseconds())
-	_ = xhr.Set("withCredentials", false)
-	_ = xhr.Set("responseType", "text")
+	_ = set(xhr, "timeout", timeout.Milliseconds())
+	_ = set(xhr, "withCredentials", false)
+	_ = set(xhr, "responseType", "text")
 
 	done := make(chan string, 1)
 	var fns []safejs.Func
@@ -162,14 +179,14 @@ func sendXHR(ctx interface{ Done() <-chan struct{} }, url string, body, onProgre
 		}
 	}
 	if typeOf(onProgress) == safejs.TypeFunction {
-		up, err := xhr.Get("upload")
+		up, err := prop(xhr, "upload")
 		if err != nil {
 			return nil, err
 		}
 		if err := listen(up, "progress", func(args []safejs.Value) {
 			ev := arg(args, 0)
-			loaded, _ := ev.Get("loaded")
-			total, _ := ev.Get("total")
+			loaded, _ := prop(ev, "loaded")
+			total, _ := prop(ev, "total")
 			if p, err := newObject("loaded", loaded, "total", total); err == nil {
 				// The page's handler runs on its own turn: an exception in it
 				// must not reach us, and it must not delay the upload.
@@ -202,13 +219,13 @@ func sendXHR(ctx interface{ Done() <-chan struct{} }, url string, body, onProgre
 	if got := strProp(xhr, "responseURL"); got != "" && got != url {
 		return nil, &misskey.Error{Code: misskey.CodeInvalidResponse, Endpoint: uploadEndpoint, Message: "unexpected redirect"}
 	}
-	statusV, _ := xhr.Get("status")
+	statusV, _ := prop(xhr, "status")
 	status, _ := statusV.Int()
 	header := map[string]string{}
 	if ct, err := xhr.Call("getResponseHeader", "content-type"); err == nil && typeOf(ct) == safejs.TypeString {
 		header["content-type"], _ = ct.String()
 	}
-	text, _ := xhr.Get("responseText")
+	text, _ := prop(xhr, "responseText")
 	s, _ := text.String()
 	if len(s) > misskey.DefaultMaxResponseBytes {
 		return nil, tooLarge(status)

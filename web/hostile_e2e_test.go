@@ -192,6 +192,9 @@ func TestHostileServerInChromium(t *testing.T) {
 	mux.HandleFunc("/api/redirect", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other+"/api/i", http.StatusTemporaryRedirect)
 	})
+	mux.HandleFunc("/api/drive/files/create", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other+"/api/drive/files/create", http.StatusTemporaryRedirect)
+	})
 	mux.HandleFunc("/api/unavailable", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(503)
@@ -217,6 +220,8 @@ func TestHostileServerInChromium(t *testing.T) {
 	}
 	wantFail(t, ctx, client+`.request("unavailable")`, "INVALID_RESPONSE", 503)
 	wantFail(t, ctx, client+`.request("redirect")`, "INVALID_RESPONSE", -1)
+	// An upload (without onProgress: fetch) does not follow a redirect either.
+	wantFail(t, ctx, client+`.upload(new Blob(["x"]), { name: "x.txt" })`, "INVALID_RESPONSE", -1)
 	if n := elsewhere.Load(); n != 0 {
 		t.Errorf("the redirect was followed: %d requests elsewhere", n)
 	}
@@ -323,4 +328,47 @@ func TestConcurrencyInChromium(t *testing.T) {
 	}
 	waitFor(t, ctx, `streamNotes.length > 0`, 10*time.Second)
 	eval[any](t, ctx, `st.close()`)
+}
+
+// A page that sabotages the built-ins the library touches (setters and
+// getters that throw on Object.prototype, Error.prototype, Response and
+// typed arrays) gets errors, not a dead runtime; after it stops, all works.
+func TestHostilePrototypes(t *testing.T) {
+	ctx, _ := openTestPage(t)
+	fake := misskeytest.NewServer()
+	defer fake.Close()
+	type result struct {
+		Outcomes []string
+		After    string
+	}
+	r := eval[result](t, ctx, fmt.Sprintf(`(async () => {
+		const origin = %q;
+		const c = mk.client(origin);
+		const traps = [
+			[Object.prototype, "body"], [Object.prototype, "signal"], [Object.prototype, "code"],
+			[Object.prototype, "name"], [Error.prototype, "code"], [Error.prototype, "status"],
+			[Response.prototype, "status"], [Response.prototype, "headers"],
+			[Object.getPrototypeOf(Uint8Array.prototype), "length"],
+		];
+		const saved = traps.map(([o, k]) => [o, k, Object.getOwnPropertyDescriptor(o, k)]);
+		for (const [o, k] of traps) Object.defineProperty(o, k, { configurable: true, get() { throw new Error("trap get " + k); }, set() { throw new Error("trap set " + k); } });
+		const out = [];
+		const attempt = async (name, f) => {
+			try { await f(); out.push(name + ": ok"); }
+			catch (e) { out.push(name + ": " + (e && e.message ? String(e.message).slice(0, 60) : String(e))); }
+		};
+		await attempt("meta", () => c.request("meta"));
+		await attempt("i", () => c.request("i"));
+		await attempt("bad endpoint", () => c.request("../x"));
+		await attempt("start", () => mk.miauth.start({ origin: "misskey.example" }));
+		await attempt("client", () => mk.client(origin));
+		for (const [o, k, d] of saved) { if (d) Object.defineProperty(o, k, d); else delete o[k]; }
+		const m = await c.request("meta");
+		return { Outcomes: out, After: m.version };
+	})()`, fake.URL))
+	t.Logf("with sabotaged built-ins: %v", r.Outcomes)
+	if r.After != "2025.11.1" {
+		t.Fatalf("after the traps were removed, meta gave %q", r.After)
+	}
+	stillAlive(t, ctx, fake.URL)
 }
