@@ -109,7 +109,7 @@ type Stream struct {
 	retry    *time.Timer
 	keep     *time.Timer
 	opening  *time.Timer // bounds the wait for the socket to open
-	lastSend int64 // Unix ns
+	lastSend int64       // Unix ns
 	closed   bool
 }
 
