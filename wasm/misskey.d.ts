@@ -140,6 +140,10 @@ export interface UploadOptions {
   comment?: string;
   isSensitive?: boolean;
   force?: boolean;
+  /**
+   * Upload progress. With it the upload uses XMLHttpRequest (fetch cannot report upload progress),
+   * which follows redirects by itself; without it, fetch, which follows none. See SECURITY.md.
+   */
   onProgress?: (progress: UploadProgress) => void;
   signal?: AbortSignal;
   /** Milliseconds; default 600000. */
@@ -215,9 +219,12 @@ export interface Accounts {
   /** The kept accounts. */
   list(): Account[];
   /** Keeps an account obtained some other way (replacing the same user's entry). */
-  add(account: { origin: string; token: string; user?: object | null }): Account;
-  /** Forgets the account; with revoke, also asks the server to revoke the token. */
-  remove(account: { origin: string; token?: string; user?: { id: string } }, options?: { revoke?: boolean }): Promise<RemoveResult>;
+  add(account: { origin: string; token: string; user?: object | null; allowHttp?: boolean }): Account;
+  /**
+   * Forgets the account; with revoke, also asks the server to revoke the token (over https or to a
+   * loopback host only, unless allowHttp).
+   */
+  remove(account: { origin: string; token?: string; user?: { id: string } }, options?: { revoke?: boolean; allowHttp?: boolean }): Promise<RemoveResult>;
 }
 
 export interface Misskey {
