@@ -3,6 +3,7 @@
 package main
 
 import (
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -79,7 +80,21 @@ func (b *bindings) request(this safejs.Value, args []safejs.Value) (ret any, _ e
 	return p, nil
 }
 
+// callsSinceGC counts calls since the last forced garbage collection.
+var callsSinceGC int
+
+// gcEvery is how many calls may pass between collections: each call leaves
+// a few JS values (its Response, its bound handlers) referenced from Go
+// until Go's collector finalizes them, and Go, which allocates little,
+// would otherwise collect only now and then. A collection of this small
+// heap takes about a millisecond.
+const gcEvery = 256
+
 func (b *bindings) startRequest(this safejs.Value, args []safejs.Value) (safejs.Value, error) {
+	if callsSinceGC++; callsSinceGC >= gcEvery {
+		callsSinceGC = 0
+		runtime.GC()
+	}
 	none := safejs.Undefined()
 	c, err := b.clientOf(this, "request")
 	if err != nil {
