@@ -118,15 +118,7 @@ func (b *bindings) addAccount(_ safejs.Value, args []safejs.Value) (any, error) 
 	if typeOf(a) != safejs.TypeObject || a.IsNull() {
 		return nil, argError("accounts.add takes { origin, token, user }, not " + describe(a))
 	}
-	origin, err := optString(a, "origin")
-	if err != nil {
-		return nil, err
-	}
-	allowHTTP, err := optBool(a, "allowHttp")
-	if err != nil {
-		return nil, err
-	}
-	o, err := misskey.ParseOrigin(origin, allowHTTP)
+	o, err := originOption(a)
 	if err != nil {
 		return nil, err
 	}

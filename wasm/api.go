@@ -358,19 +358,11 @@ func (b *bindings) wait(_ safejs.Value, args []safejs.Value) (func() (any, error
 	if err := checkOptions(opts, "miauth.wait's options"); err != nil {
 		return nil, err
 	}
-	origin, err := optString(target, "origin")
+	o, err := originOption(target)
 	if err != nil {
 		return nil, err
 	}
 	session, err := optString(target, "session")
-	if err != nil {
-		return nil, err
-	}
-	allowHTTP, err := optBool(target, "allowHttp")
-	if err != nil {
-		return nil, err
-	}
-	o, err := misskey.ParseOrigin(origin, allowHTTP)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ func (b *bindings) client(_ safejs.Value, args []safejs.Value) (any, error) {
 	if typeOf(a) != safejs.TypeObject || a.IsNull() {
 		return nil, argError("mk.client takes { origin, token } or an account, not " + describe(a))
 	}
-	origin, err := optString(a, "origin")
+	o, err := originOption(a)
 	if err != nil {
 		return nil, err
 	}
@@ -34,14 +34,6 @@ func (b *bindings) client(_ safejs.Value, args []safejs.Value) (any, error) {
 		token, _ = tokenV.String()
 	default:
 		return nil, argError("token must be a string, not " + describe(tokenV))
-	}
-	allowHTTP, err := optBool(a, "allowHttp")
-	if err != nil {
-		return nil, err
-	}
-	o, err := misskey.ParseOrigin(origin, allowHTTP)
-	if err != nil {
-		return nil, err
 	}
 	obj, err := jsObject.Call("create", b.clientProto)
 	if err != nil {
@@ -97,4 +89,17 @@ func paramsJSON(p safejs.Value) ([]byte, error) {
 		return nil, argError("params are larger than the server's 1 MiB limit")
 	}
 	return []byte(str), nil
+}
+
+// originOption reads { origin, allowHttp } and checks the origin.
+func originOption(a safejs.Value) (string, error) {
+	origin, err := optString(a, "origin")
+	if err != nil {
+		return "", err
+	}
+	allowHTTP, err := optBool(a, "allowHttp")
+	if err != nil {
+		return "", err
+	}
+	return misskey.ParseOrigin(origin, allowHTTP)
 }

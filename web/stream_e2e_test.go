@@ -8,19 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/misskey-wasm/misskey-wasm/misskey/misskeytest"
 )
 
 func TestStreamingInChromium(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx, _ := openTestPage(t)
 	fake := misskeytest.NewServer()
 	defer fake.Close()
-	app := libTestServer(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(app+"/test.html")); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, ctx, `window.mk || window.loadError`, 30*time.Second)
 
 	alice := fake.SignedIn()
 	bob := fake.AddUser("bob", "Bob")
@@ -151,14 +145,9 @@ func TestStreamingInChromium(t *testing.T) {
 // After several refused attempts the stream waits seconds between tries;
 // the page coming back online makes it try at once.
 func TestStreamReconnectsWhenOnline(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx, _ := openTestPage(t)
 	fake := misskeytest.NewServer()
 	defer fake.Close()
-	app := libTestServer(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(app+"/test.html")); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, ctx, `window.mk`, 30*time.Second)
 	eval[bool](t, ctx, fmt.Sprintf(`(() => {
 		window.states = [];
 		window.s = mk.client({ origin: %q, token: %q }).stream();
