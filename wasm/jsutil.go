@@ -332,7 +332,7 @@ func newObjectProto(proto safejs.Value, kv ...any) (safejs.Value, error) {
 	return o, nil
 }
 
-// newArray makes a JS array of strings.
+// stringArray makes a JS array of strings.
 func stringArray(items []string) (safejs.Value, error) {
 	a, err := jsArray.New()
 	if err != nil {

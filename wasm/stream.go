@@ -105,7 +105,7 @@ type jsStream struct {
 	s         *misskey.Stream
 	handle    int
 	listeners safejs.Value // Map: "stream:<type>" or "<channel id>:<type>" → [fn]
-	window    []safejs.Func
+	window    []windowListener
 
 	// Events that happen while client.stream() runs ("connecting", or an
 	// error that ends the stream at once) are held until the page's code
@@ -262,6 +262,13 @@ var (
 	heldStreams      = map[int]*jsStream{} // streams whose first events wait for the microtask
 )
 
+// windowListener is a listener watchWindow added: where, for what, and the func.
+type windowListener struct {
+	target safejs.Value
+	event  string
+	f      safejs.Func
+}
+
 // watchWindow reconnects at once when the page comes back online or to
 // the foreground.
 func (st *jsStream) watchWindow() {
@@ -284,7 +291,7 @@ func (st *jsStream) watchWindow() {
 			f.Release()
 			continue
 		}
-		st.window = append(st.window, f)
+		st.window = append(st.window, windowListener{t, target.event, f})
 	}
 }
 
@@ -293,12 +300,9 @@ func (st *jsStream) closed(handle int) {
 	streamsMu.Lock()
 	delete(streams, handle)
 	streamsMu.Unlock()
-	names := [][2]string{{"window", "online"}, {"document", "visibilitychange"}}
-	for i, f := range st.window {
-		if t, err := prop(jsGlobal, names[i][0]); err == nil && typeOf(t) == safejs.TypeObject {
-			_, _ = t.Call("removeEventListener", names[i][1], f.Value())
-		}
-		f.Release()
+	for _, l := range st.window {
+		_, _ = l.target.Call("removeEventListener", l.event, l.f.Value())
+		l.f.Release()
 	}
 	st.window = nil
 }

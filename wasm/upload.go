@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -137,7 +138,7 @@ func (b *bindings) upload(this safejs.Value, args []safejs.Value) (func() (any, 
 
 // sendXHR POSTs body with XMLHttpRequest, reporting upload progress to
 // onProgress({ loaded, total }) when it is a function.
-func sendXHR(ctx interface{ Done() <-chan struct{} }, url string, body, onProgress safejs.Value, timeout time.Duration) (*misskey.Response, error) {
+func sendXHR(ctx context.Context, url string, body, onProgress safejs.Value, timeout time.Duration) (*misskey.Response, error) {
 	xhr, err := mustGet(jsGlobal, "XMLHttpRequest").New()
 	if err != nil {
 		return nil, err
