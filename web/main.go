@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -19,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -61,7 +63,7 @@ func main() {
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		log.Fatal(err)
+		log.Fatalf("demo: %v", listenError(*addr, "addr", err))
 	}
 	srv := &http.Server{Handler: newHandler(*webDir, *distDir, fakeURL), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -75,4 +77,19 @@ func main() {
 	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
 		log.Fatal(err)
 	}
+}
+
+// listenError explains why listening on addr, the value of the flag
+// flagName, failed, and how to pick another address, e.g.
+// "127.0.0.1:8081 is in use (change it with -fake-addr=127.0.0.1:PORT)".
+func listenError(addr, flagName string, err error) error {
+	host, _, splitErr := net.SplitHostPort(addr)
+	if splitErr != nil {
+		host = "127.0.0.1"
+	}
+	hint := fmt.Sprintf("change it with -%s=%s", flagName, net.JoinHostPort(host, "PORT"))
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%s is in use (%s)", addr, hint)
+	}
+	return fmt.Errorf("cannot listen on %s: %v (%s)", addr, err, hint)
 }

@@ -13,6 +13,12 @@
 //	resp, err := http.Post(srv.URL+"/api/i", "application/json",
 //		strings.NewReader(`{"i":"`+alice.Token+`"}`))
 //
+// Like httptest.Server.Close, Close waits for the requests in flight
+// (releasing hanging ones) and for the streaming sockets' goroutines to
+// finish. To serve on a listener of your own, set Listener on a
+// NewUnstartedServer before Start; to mount the fake on a server of your
+// own, use Handler.
+//
 // What it implements:
 //
 //   - POST /api/{endpoint} for meta, i, notes/create, notes/show,
@@ -27,7 +33,11 @@
 //   - POST /api/miauth/{session}/check, single use.
 //   - GET /miauth/{session}?name&icon&callback&permission, an HTML consent
 //     page with the buttons "allow" and "deny" (element ids), and the routes
-//     those buttons post to.
+//     those buttons post to. A test approves with Approve or by posting the
+//     Allow form; it denies by posting the Deny form (POST
+//     /miauth/{session}/deny), which, as on the real server, changes nothing
+//     server-side: no token, no redirect, and check keeps answering
+//     {"ok":false}.
 //   - GET /files/{id} serving uploaded drive files, and /identicon/{id} for
 //     avatars.
 //   - GET /streaming, the streaming API over WebSocket (see below).

@@ -88,11 +88,6 @@ func (s *Server) Approve(session string, u *User, name string, permissions []str
 	return s.genToken(rec, session, name, kept).token, nil
 }
 
-// Deny acts as the user pressing "Deny" on the consent page of session.
-// Like the real server, it changes nothing: check keeps answering
-// {"ok":false}. It exists so that tests read naturally.
-func (s *Server) Deny(session string) {}
-
 // serveCheck answers POST /api/miauth/{session}/check.
 func (s *Server) serveCheck(w http.ResponseWriter, r *http.Request, session string) {
 	s.mu.Lock()

@@ -193,11 +193,14 @@ func TestAllowRedirect(t *testing.T) {
 func TestDeny(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
+	// The consent page's Deny button posts its form to the deny route.
+	if page := string(raw(t, "GET", s.URL+"/miauth/X?name=App", "", nil).body); !strings.Contains(page, `action="/miauth/X/deny"`) {
+		t.Errorf("the deny form does not post to /miauth/X/deny:\n%s", page)
+	}
 	r := raw(t, "POST", s.URL+"/miauth/X/deny", "application/x-www-form-urlencoded", []byte("name=App"))
 	if r.StatusCode != 200 || r.Header.Get("Location") != "" || !strings.Contains(string(r.body), "denied") {
 		t.Errorf("deny: %d %s", r.StatusCode, r.body)
 	}
-	s.Deny("X")
 	if c := check(t, s, "X"); c["ok"] != false {
 		t.Errorf("check after deny: %v", c)
 	}

@@ -4,9 +4,11 @@ package misskeytest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"strings"
@@ -15,15 +17,25 @@ import (
 )
 
 // Server is a fake Misskey instance. Create one with NewServer (started) or
-// NewUnstartedServer (set Addr, then Start). All methods are safe for
-// concurrent use.
+// NewUnstartedServer (set Addr or Listener, then Start). All methods are
+// safe for concurrent use.
 type Server struct {
-	// URL is the base URL of the instance, "http://127.0.0.1:port", without
-	// a trailing slash. It is set by Start.
+	// URL is the base URL of the instance, "http://" plus the address
+	// served on (e.g. "http://127.0.0.1:port"), without a trailing slash.
+	// It is set by Start.
 	URL string
 	// Addr is the address to listen on. It defaults to "127.0.0.1:0" (a
-	// random port) and may be changed before Start.
+	// random port) and may be changed before Start. Start sets it to the
+	// address actually served on.
 	Addr string
+	// Listener, like httptest.Server's, is the listener the server serves
+	// on. If it is set before Start, Start serves on it instead of
+	// listening on Addr, and sets Addr and URL from its address: this lets
+	// the caller listen itself (and handle a busy port) with no window in
+	// which another process could take the address. Otherwise Start sets it
+	// to the listener it opened on Addr. Close closes it, even when the
+	// server was never started.
+	Listener net.Listener
 	// StreamPingInterval is how often the server sends a WebSocket ping on
 	// each streaming socket (default 60 s, as the real server); a socket
 	// that has not answered a ping within twice this is dropped. Zero or
@@ -36,13 +48,25 @@ type Server struct {
 	requests []Request
 	streams  *streamHub
 
-	handler   http.Handler
-	mux       *http.ServeMux
-	srv       *http.Server
-	ln        net.Listener
-	started   bool
-	closed    chan struct{}
-	closeOnce sync.Once
+	handler http.Handler
+	mux     *http.ServeMux
+	srv     *http.Server
+	started bool
+	// closeCtx is cancelled by Close; closed is its Done channel, which
+	// releases hanging and delayed requests.
+	closeCtx    context.Context
+	cancelClose context.CancelFunc
+	closed      <-chan struct{}
+	closeOnce   sync.Once
+
+	// Goroutines running the fake's code (handlers, whether on the
+	// server's own http.Server or on a caller's one, the streaming
+	// sockets' writers and pingers, the Serve loop), which Close waits
+	// for. Guarded by hmu, not mu, so that it never waits behind a
+	// handler.
+	hmu    sync.Mutex
+	active int
+	idle   chan struct{} // closed when active drops to 0; set by Close
 }
 
 // Request is one request the server received, as recorded by Requests.
@@ -85,8 +109,9 @@ func NewUnstartedServer() *Server {
 		StreamPingInterval: defaultStreamPingInterval,
 		st:                 newState(),
 		faults:             map[string]*faultState{},
-		closed:             make(chan struct{}),
 	}
+	s.closeCtx, s.cancelClose = context.WithCancel(context.Background())
+	s.closed = s.closeCtx.Done()
 	s.streams = newStreamHub(s)
 	s.st.streams = s.streams
 	alice := s.st.addUser("alice", "Alice")
@@ -99,11 +124,12 @@ func NewUnstartedServer() *Server {
 	s.mux.HandleFunc("GET /files/{id}", s.serveFile)
 	s.mux.HandleFunc("GET /identicon/{id}", s.serveIdenticon)
 	s.mux.HandleFunc("GET /streaming", s.serveStreaming)
-	s.handler = http.HandlerFunc(s.serveHTTP)
+	s.handler = http.HandlerFunc(s.serveTracked)
 	return s
 }
 
-// Start starts listening on Addr and sets URL. It panics if the server was
+// Start starts serving on Listener if it is set, else on a new listener on
+// Addr, and sets Listener, Addr and URL. It panics if the server was
 // already started or cannot listen, like httptest.Server.Start.
 func (s *Server) Start() {
 	s.mu.Lock()
@@ -112,43 +138,138 @@ func (s *Server) Start() {
 		panic("misskeytest: Server already started")
 	}
 	s.started = true
+	ln := s.Listener
 	addr := s.Addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
 	s.mu.Unlock()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		panic(fmt.Sprintf("misskeytest: failed to listen on %s: %v", addr, err))
+	if ln == nil {
+		if addr == "" {
+			addr = "127.0.0.1:0"
+		}
+		var err error
+		ln, err = net.Listen("tcp", addr)
+		if err != nil {
+			panic(fmt.Sprintf("misskeytest: failed to listen on %s: %v", addr, err))
+		}
 	}
 	s.mu.Lock()
-	s.ln = ln
+	s.Listener = ln
 	s.Addr = ln.Addr().String()
 	s.URL = "http://" + s.Addr
 	s.srv = &http.Server{Handler: s.handler}
 	srv := s.srv
 	s.mu.Unlock()
-	go func() { _ = srv.Serve(ln) }()
+	s.goTracked(func() { _ = srv.Serve(ln) })
 }
 
 // Close shuts the server down: it stops listening, closes every connection
-// and releases every hanging request. It is safe to call more than once.
+// and every streaming socket, releases every hanging or delayed request,
+// and, like httptest.Server.Close, blocks until every request in flight has
+// completed: when it returns, none of the server's handlers (nor the
+// goroutines of its streaming sockets) is running any more.
+//
+// That includes requests that a server of the caller's own is serving
+// through Handler: Close cannot close that server's connections, but it
+// releases hanging and delayed requests, and cuts short (with read and
+// write deadlines in the past) those blocked reading a request or writing
+// an answer, then waits for them. Requests that such a server hands to the
+// handler after Close are still served. It is safe to call Close more than
+// once.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
-		close(s.closed)
+		s.cancelClose()
 		s.mu.Lock()
-		srv := s.srv
+		srv, ln := s.srv, s.Listener
 		s.mu.Unlock()
 		if srv != nil {
 			_ = srv.Close()
 		}
+		if ln != nil {
+			// Serve closes it too; this is for a Listener never started.
+			_ = ln.Close()
+		}
 		// Hijacked (streaming) connections are not the http.Server's.
 		s.DropStreams()
+		s.waitIdle()
 	})
 }
 
+// enter and leave count a goroutine running the fake's code.
+func (s *Server) enter() {
+	s.hmu.Lock()
+	s.active++
+	s.hmu.Unlock()
+}
+
+func (s *Server) leave() {
+	s.hmu.Lock()
+	s.active--
+	if s.active == 0 && s.idle != nil {
+		close(s.idle)
+		s.idle = nil
+	}
+	s.hmu.Unlock()
+}
+
+// goTracked runs f in a new goroutine that Close waits for.
+func (s *Server) goTracked(f func()) {
+	s.enter()
+	go func() {
+		defer s.leave()
+		f()
+	}()
+}
+
+// waitIdle waits until no goroutine counted by enter is running. Like
+// httptest, it says so in the log when that takes more than 5 seconds.
+func (s *Server) waitIdle() {
+	s.hmu.Lock()
+	if s.active == 0 {
+		s.hmu.Unlock()
+		return
+	}
+	idle := make(chan struct{})
+	s.idle = idle
+	s.hmu.Unlock()
+	t := time.NewTimer(5 * time.Second)
+	defer t.Stop()
+	select {
+	case <-idle:
+		return
+	case <-t.C:
+		log.Printf("misskeytest: Server blocked in Close after 5 seconds, waiting for its requests to complete")
+	}
+	<-idle
+}
+
+// serveTracked is the server's handler: serveHTTP, counted for Close. A
+// request in flight when Close runs gets read and write deadlines in the
+// past, so that it cannot keep Close waiting on a slow client when it is
+// served by a server of the caller's own (Close closes the connections of
+// its own server anyway).
+func (s *Server) serveTracked(w http.ResponseWriter, r *http.Request) {
+	s.enter()
+	defer s.leave()
+	if s.closeCtx.Err() == nil {
+		rc := http.NewResponseController(w)
+		cut := make(chan struct{})
+		stop := context.AfterFunc(s.closeCtx, func() {
+			defer close(cut)
+			past := time.Unix(1, 0)
+			_ = rc.SetReadDeadline(past)
+			_ = rc.SetWriteDeadline(past)
+		})
+		defer func() {
+			if !stop() {
+				<-cut // rc may not be used after the handler returns
+			}
+		}()
+	}
+	s.serveHTTP(w, r)
+}
+
 // Handler returns the server's http.Handler, so that a caller can serve the
-// fake instance from a server or listener of its own.
+// fake instance from a server or listener of its own. Close waits for the
+// requests in flight through it too (see Close).
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Requests returns a copy of every request received so far, oldest first.

@@ -236,9 +236,9 @@ func (s *Server) serveStreaming(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 	}
-	go c.writeLoop(s)
+	s.goTracked(func() { c.writeLoop(s) })
 	if interval > 0 {
-		go c.pingLoop(s, interval)
+		s.goTracked(func() { c.pingLoop(s, interval) })
 	}
 	c.readLoop(s)
 	s.dropStream(c)
@@ -461,7 +461,7 @@ func (h *streamHub) send(c *streamConn, msg any) {
 	if !c.enqueue(encodeStream(msg)) {
 		if _, open := h.conns[c]; open {
 			delete(h.conns, c)
-			go c.kill()
+			h.s.goTracked(c.kill)
 		}
 	}
 }
