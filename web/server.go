@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/misskey-wasm/misskey-wasm/misskey/misskeytest"
+	"github.com/misskey-wasm/misskey-wasm/web/internal/wasmpack"
 )
 
 // csp is the demo's Content-Security-Policy, also set as a <meta> tag in
@@ -98,6 +99,18 @@ func buildDist(dir string) error {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build ./wasm: %v\n%s", err, b)
 	}
+	// Join the data segments Go's linker splits at every run of zeros: the
+	// same memory image in far fewer segments, which compress better.
+	wasm, err := os.ReadFile(out)
+	if err != nil {
+		return err
+	}
+	if wasm, err = wasmpack.Pack(wasm, 256); err != nil {
+		return fmt.Errorf("pack %s: %v", out, err)
+	}
+	if err := os.WriteFile(out, wasm, 0o644); err != nil {
+		return err
+	}
 	goroot, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
 		return fmt.Errorf("go env GOROOT: %v", err)
@@ -134,15 +147,16 @@ func moduleRoot() (string, error) {
 
 // startFake starts the demo's fake instance on addr (":0" ports pick a free
 // one), seeded with @alice (who approves on the consent page), @bob and a
-// few notes.
+// few notes. It serves on the listener it opened itself, so that no other
+// process can take the address in between; an error names the address and
+// the -fake-addr flag.
 func startFake(addr string) (*misskeytest.Server, error) {
-	fake := misskeytest.NewUnstartedServer()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, err
+		return nil, listenError(addr, "fake-addr", err)
 	}
-	ln.Close()
-	fake.Addr = addr
+	fake := misskeytest.NewUnstartedServer()
+	fake.Listener = ln
 	fake.Start()
 	seedFake(fake)
 	return fake, nil

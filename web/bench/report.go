@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 )
@@ -54,6 +55,23 @@ func ratio(a, b float64) string {
 }
 
 func kib(n int) string { return fmt.Sprintf("%.1f KiB", float64(n)/1024) }
+
+// kb is n bytes in KB of 1000 bytes.
+func kb(n int) string { return fmt.Sprintf("%.1f KB", float64(n)/1000) }
+
+// thousands is n with its digits grouped by commas: 1,234,567.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
 
 func mib(n float64) string { return fmt.Sprintf("%.2f MiB", n/(1<<20)) }
 

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+
+	"github.com/andybalholm/brotli"
 )
 
 // Pinned versions: `npm view misskey-js version` and `npm view esbuild
@@ -92,42 +94,70 @@ type fileSize struct {
 	Raw, Gzip, Brotli int
 }
 
-// sizes measures files: gzip with compress/gzip at BestCompression, brotli
-// with Node's zlib.brotliCompressSync at quality 11 (the maximum).
-func sizes(ctx context.Context, files []string) ([]fileSize, error) {
+// brotliOptions are those of `brotli -q 11`: the highest quality, and a
+// window of 2^24 bytes, the largest of standard brotli (what browsers
+// decode), which holds a whole misskey.wasm.
+var brotliOptions = brotli.WriterOptions{Quality: 11, LGWin: 24}
+
+// sizes measures files: gzip -9 (gzipSize),
+// brotli with github.com/andybalholm/brotli (a Go translation of the
+// reference encoder) at brotliOptions.
+func sizes(files []string) ([]fileSize, error) {
 	out := make([]fileSize, len(files))
 	for i, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		zw.Write(b)
-		zw.Close()
-		out[i] = fileSize{Name: filepath.Base(f), Raw: len(b), Gzip: buf.Len()}
-	}
-	script := `const fs = require("fs"), zlib = require("zlib");
-const out = process.argv.slice(1).map((f) => {
-  const b = fs.readFileSync(f);
-  return zlib.brotliCompressSync(b, { params: {
-    [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
-    [zlib.constants.BROTLI_PARAM_LGWIN]: zlib.constants.BROTLI_MAX_WINDOW_BITS,
-    [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length,
-  } }).length;
-});
-console.log(JSON.stringify(out));`
-	cmd := exec.CommandContext(ctx, "node", append([]string{"-e", script}, files...)...)
-	b, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("brotli with node: %v", err)
-	}
-	var br []int
-	if err := json.Unmarshal(b, &br); err != nil || len(br) != len(files) {
-		return nil, fmt.Errorf("brotli with node: bad output %q", b)
-	}
-	for i := range out {
-		out[i].Brotli = br[i]
+		gz, err := gzipSize(b)
+		if err != nil {
+			return nil, fmt.Errorf("gzip %s: %v", f, err)
+		}
+		br, err := brotliSize(b)
+		if err != nil {
+			return nil, fmt.Errorf("brotli %s: %v", f, err)
+		}
+		out[i] = fileSize{Name: filepath.Base(f), Raw: len(b), Gzip: gz, Brotli: br}
 	}
 	return out, nil
+}
+
+// gzipSize is the size of b compressed by GNU gzip -9 (the figure the size
+// budget is set in), or by compress/gzip at BestCompression where there is
+// no gzip command (about 1% larger).
+func gzipSize(b []byte) (int, error) {
+	z, err := gzipBytes(b)
+	return len(z), err
+}
+
+func gzipBytes(b []byte) ([]byte, error) {
+	if path, err := exec.LookPath("gzip"); err == nil {
+		cmd := exec.Command(path, "-9", "-n", "-c")
+		cmd.Stdin = bytes.NewReader(b)
+		return cmd.Output()
+	}
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func brotliSize(b []byte) (int, error) {
+	var buf bytes.Buffer
+	bw := brotli.NewWriterOptions(&buf, brotliOptions)
+	if _, err := bw.Write(b); err != nil {
+		return 0, err
+	}
+	if err := bw.Close(); err != nil {
+		return 0, err
+	}
+	return buf.Len(), nil
 }
