@@ -119,34 +119,82 @@ func quote(s string) string {
 	return strconv.Quote(s)
 }
 
-// transportError turns a transport's failure into an *Error, telling a
-// deadline and a cancellation apart from a network failure.
-func transportError(ctx context.Context, endpoint string, err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		if e.Endpoint == "" {
-			e.Endpoint = endpoint
-		}
+// ErrInvalidJSON is what a driver that parses a successful answer itself
+// (the browser's JSON.parse) gives Call.Finish when the body is not valid
+// JSON; Finish makes it an INVALID_RESPONSE error.
+var ErrInvalidJSON = errors.New("the answer is not valid JSON")
+
+// transportError turns a transport's failure into an *Error:
+// context.DeadlineExceeded is a TIMEOUT, context.Canceled an ABORTED call,
+// an *Error passes as it is, and anything else is a NETWORK_ERROR that
+// quotes its cause.
+func transportError(err error) *Error {
+	if e, ok := asError(err); ok {
 		return e
 	}
-	code, msg := CodeNetworkError, "network error"
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
-		code, msg = CodeTimeout, "the call timed out"
-		err = errors.Join(err, context.DeadlineExceeded)
-	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
-		code, msg = CodeAborted, "the call was cancelled"
-		err = errors.Join(err, context.Canceled)
+	case isErr(err, context.DeadlineExceeded):
+		return &Error{Code: CodeTimeout, Message: "the call timed out", Err: context.DeadlineExceeded}
+	case isErr(err, context.Canceled):
+		return &Error{Code: CodeAborted, Message: "the call was cancelled", Err: context.Canceled}
 	}
-	return &Error{Code: code, Endpoint: endpoint, Message: msg, Err: err}
+	return &Error{Code: CodeNetworkError,
+		Message: "no answer (network down, server unreachable, or in a browser an answer without CORS headers): " + err.Error(),
+		Err:     err}
+}
+
+// asError finds an *Error in err's chain, as errors.As does, without the
+// reflection errors.As needs (it costs the wasm build 14 KB gzip).
+func asError(err error) (*Error, bool) {
+	for err != nil {
+		switch x := err.(type) {
+		case *Error:
+			return x, true
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				if found, ok := asError(e); ok {
+					return found, true
+				}
+			}
+			return nil, false
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// isErr is errors.Is for sentinel values, without reflection.
+func isErr(err, target error) bool {
+	for err != nil {
+		if err == target {
+			return true
+		}
+		switch x := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				if isErr(e, target) {
+					return true
+				}
+			}
+			return false
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // parseErrorResponse builds the *Error for a non-2xx answer. The server's
 // fields are copied one by one; a body that is not in Misskey's error shape
 // (Fastify's own errors, a proxy's HTML page, an empty or truncated body)
 // gives CodeInvalidResponse, or the body's own code, with a short excerpt.
-func parseErrorResponse(endpoint string, resp *Response) *Error {
-	e := &Error{Status: resp.Status, Endpoint: endpoint}
+func parseErrorResponse(resp *Response) *Error {
+	e := &Error{Status: resp.Status}
 	if fields, err := jsonObject(resp.Body); err == nil {
 		if inner, err := jsonObject(fields["error"]); err == nil {
 			e.Code, _ = jsonString(inner["code"])
@@ -178,14 +226,64 @@ func parseErrorResponse(endpoint string, resp *Response) *Error {
 // browser pages on other origins) or the Retry-After header (seconds).
 func retryAfter(header string, info []byte) time.Duration {
 	if fields, err := jsonObject(info); err == nil {
-		if ms, err := strconv.ParseFloat(string(fields["resetMs"]), 64); err == nil && ms >= 0 && ms < 1e12 {
-			return time.Duration(ms * float64(time.Millisecond))
+		if ms, ok := jsonMillis(fields["resetMs"]); ok {
+			return time.Duration(ms) * time.Millisecond
 		}
 	}
 	if s, err := strconv.Atoi(strings.TrimSpace(header)); err == nil && s >= 0 && s < 1e6 {
 		return time.Duration(s) * time.Second
 	}
 	return 0
+}
+
+// jsonMillis reads a JSON number of milliseconds (1500, 1500.7, 1.5e3),
+// rounded up to a whole millisecond: a non-negative value below 10^12, else
+// ok is false. (strconv.ParseFloat would cost the wasm build 9 KB gzip.)
+func jsonMillis(raw []byte) (ms int64, ok bool) {
+	end, err := skipJSONNumber(raw, 0)
+	if err != nil || end != len(raw) || raw[0] == '-' {
+		return 0, false
+	}
+	var digits []byte // significant digits, then the exponent moves the point
+	exp, i := 0, 0
+	for ; i < len(raw) && raw[i] >= '0' && raw[i] <= '9'; i++ {
+		digits = append(digits, raw[i])
+	}
+	if i < len(raw) && raw[i] == '.' {
+		for i++; i < len(raw) && raw[i] >= '0' && raw[i] <= '9'; i++ {
+			digits = append(digits, raw[i])
+			exp--
+		}
+	}
+	if i < len(raw) { // e or E
+		e, err := strconv.Atoi(strings.TrimPrefix(string(raw[i+1:]), "+"))
+		if err != nil || e > 30 || e < -30 {
+			return 0, false
+		}
+		exp += e
+	}
+	for len(digits) > 1 && digits[0] == '0' {
+		digits = digits[1:]
+	}
+	intLen := len(digits) + exp // digits before the point
+	if intLen > 12 {
+		return 0, false
+	}
+	frac := false
+	for j, d := range digits {
+		if j < intLen {
+			ms = ms*10 + int64(d-'0')
+		} else if d != '0' {
+			frac = true
+		}
+	}
+	for j := len(digits); j < intLen; j++ {
+		ms *= 10
+	}
+	if frac {
+		ms++
+	}
+	return ms, ms < 1e12
 }
 
 // excerpt returns the start of a body for an error message: at most 120

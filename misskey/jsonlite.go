@@ -42,30 +42,7 @@ func skipJSONValue(b []byte, i, depth int) (int, error) {
 	case c == '{':
 		return walkJSONObject(b, i, depth, nil)
 	case c == '[':
-		if depth >= maxJSONDepth {
-			return 0, errBadJSON
-		}
-		i = skipJSONSpace(b, i+1)
-		if i < len(b) && b[i] == ']' {
-			return i + 1, nil
-		}
-		for {
-			end, err := skipJSONValue(b, i, depth+1)
-			if err != nil {
-				return 0, err
-			}
-			i = skipJSONSpace(b, end)
-			if i >= len(b) {
-				return 0, errBadJSON
-			}
-			if b[i] == ']' {
-				return i + 1, nil
-			}
-			if b[i] != ',' {
-				return 0, errBadJSON
-			}
-			i = skipJSONSpace(b, i+1)
-		}
+		return walkJSONArray(b, i, depth, nil)
 	case c == '"':
 		return skipJSONString(b, i)
 	case c == 't':
@@ -78,6 +55,48 @@ func skipJSONValue(b []byte, i, depth int) (int, error) {
 		return skipJSONNumber(b, i)
 	}
 	return 0, errBadJSON
+}
+
+// walkJSONArray checks the array starting at b[i] and calls item (when not
+// nil) with each element's raw value.
+func walkJSONArray(b []byte, i, depth int, item func(value []byte)) (int, error) {
+	if i >= len(b) || b[i] != '[' || depth >= maxJSONDepth {
+		return 0, errBadJSON
+	}
+	i = skipJSONSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, nil
+	}
+	for {
+		end, err := skipJSONValue(b, i, depth+1)
+		if err != nil {
+			return 0, err
+		}
+		if item != nil {
+			item(b[i:end])
+		}
+		i = skipJSONSpace(b, end)
+		if i >= len(b) {
+			return 0, errBadJSON
+		}
+		if b[i] == ']' {
+			return i + 1, nil
+		}
+		if b[i] != ',' {
+			return 0, errBadJSON
+		}
+		i = skipJSONSpace(b, i+1)
+	}
+}
+
+// jsonArray parses b as a JSON array and returns its elements as raw values.
+func jsonArray(b []byte) ([][]byte, error) {
+	var items [][]byte
+	end, err := walkJSONArray(b, skipJSONSpace(b, 0), 0, func(v []byte) { items = append(items, v) })
+	if err != nil || skipJSONSpace(b, end) != len(b) {
+		return nil, errBadJSON
+	}
+	return items, nil
 }
 
 // walkJSONObject checks the object starting at b[i] and calls field (when not

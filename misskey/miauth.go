@@ -2,7 +2,6 @@ package misskey
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -27,6 +26,12 @@ type MiAuthOptions struct {
 	ExtraPermissions []string
 	// AllowHTTP accepts an http:// origin for a host that is not loopback.
 	AllowHTTP bool
+	// PageOrigin is the origin of the page that starts the sign-in (a
+	// browser's location.origin), or "". When set, a Callback on another
+	// origin is refused, since the session would be read there, unless
+	// AllowCrossOriginCallback.
+	PageOrigin               string
+	AllowCrossOriginCallback bool
 }
 
 // MiAuth is a started sign-in: send the user to URL, then read Session back
@@ -53,6 +58,10 @@ func StartMiAuth(origin string, opts MiAuthOptions) (*MiAuth, error) {
 	if opts.Callback != "" {
 		if err := CheckCallback(opts.Callback); err != nil {
 			return nil, err
+		}
+		if cb := urlOrigin(opts.Callback); opts.PageOrigin != "" && !opts.AllowCrossOriginCallback && cb != urlOrigin(opts.PageOrigin) {
+			return nil, &Error{Code: CodeInvalidArgument, Message: "callback " + quote(opts.Callback) + " is on another origin than this page (" +
+				quote(opts.PageOrigin) + "): the session would be read there; set AllowCrossOriginCallback if that is meant"}
 		}
 	}
 	if opts.Icon != "" {
@@ -146,34 +155,12 @@ type Account struct {
 // ok:true without a token or user. Never repeat a check that may have reached
 // the server after approval: the token is handed out once.
 func (c *Client) CheckMiAuth(ctx context.Context, session string) (*Account, error) {
-	acct, err := c.checkMiAuth(ctx, session)
-	return acct, c.finish(err)
-}
-
-func (c *Client) checkMiAuth(ctx context.Context, session string) (*Account, error) {
-	const endpoint = "miauth/check"
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if err := checkSession(session); err != nil {
-		return nil, err
-	}
-	if c.Origin == "" {
-		return nil, &Error{Code: CodeInvalidArgument, Endpoint: endpoint, Message: "client has no origin: make it with NewClient"}
-	}
-	resp, err := c.do(ctx, endpoint, &Request{
-		Method: "POST",
-		URL:    c.Origin + "/api/miauth/" + session + "/check",
-		Header: map[string]string{"content-type": "application/json"},
-		Body:   []byte("{}"),
-	})
+	k, err := c.NewMiAuthCheck(session)
 	if err != nil {
 		return nil, err
 	}
-	if resp.Status != 200 {
-		return nil, parseErrorResponse(endpoint, resp)
-	}
-	return parseCheck(c.Origin, resp.Body)
+	out := k.sendContext(ctx)
+	return out.Account, out.Err
 }
 
 func parseCheck(origin string, body []byte) (*Account, error) {
@@ -219,62 +206,20 @@ type WaitOptions struct {
 }
 
 // WaitMiAuth polls CheckMiAuth until the session is approved, the timeout
-// passes (TIMEOUT), or ctx is cancelled (ABORTED). For apps with no
-// callback. A NOT_APPROVED answer, a network error or one slow check are
-// waited out; any other error (the server refusing check) ends the wait.
+// passes (TIMEOUT), or ctx ends (ABORTED, or TIMEOUT for its deadline). For
+// apps with no callback. A NOT_APPROVED answer, a network error or one slow
+// check are waited out; any other error (the server refusing check) ends the
+// wait.
 func (c *Client) WaitMiAuth(ctx context.Context, session string, opts WaitOptions) (*Account, error) {
-	acct, err := c.waitMiAuth(ctx, session, opts)
-	return acct, c.finish(err)
-}
-
-func (c *Client) waitMiAuth(ctx context.Context, session string, opts WaitOptions) (*Account, error) {
+	k, err := c.NewMiAuthCheck(session)
+	if err != nil {
+		return nil, err
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if err := checkSession(session); err != nil {
-		return nil, err
-	}
-	interval := opts.Interval
-	if interval == 0 {
-		interval = 2 * time.Second
-	}
-	interval = max(interval, 500*time.Millisecond)
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = 5 * time.Minute
-	}
-	ctx, cancel := withTimeout(ctx, timeout)
-	defer cancel()
-	t := time.NewTimer(0)
-	defer t.Stop()
-	lost := false // a check may have reached the server and its answer been lost
-	ended := func() error {
-		e := transportError(ctx, "miauth/check", ctx.Err())
-		if lost && e.Code == CodeTimeout {
-			e.Message += "; an earlier check got no answer: if the user approved, that check may have used up the session (start again)"
-		}
-		return e
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return nil, ended()
-		case <-t.C:
-		}
-		acct, err := c.CheckMiAuth(ctx, session)
-		if err == nil {
-			return acct, nil
-		}
-		var e *Error
-		if !errors.As(err, &e) || (e.Code != CodeNotApproved && e.Code != CodeNetworkError && e.Code != CodeTimeout) || ctx.Err() != nil {
-			if ctx.Err() != nil {
-				return nil, ended()
-			}
-			return nil, err
-		}
-		if e.Code != CodeNotApproved {
-			lost = true
-		}
-		t.Reset(interval)
-	}
+	cancel, release := watch(ctx)
+	defer release()
+	out := k.poll(cancel, ctx.Err, opts)
+	return out.Account, out.Err
 }

@@ -1,9 +1,8 @@
 package misskey
 
 import (
-	"context"
-	"errors"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,23 +93,43 @@ type Stream struct {
 	opts    StreamOptions
 	handler StreamHandler
 
-	mu       sync.Mutex
-	queue    []func()
-	wake     chan struct{}
-	channels map[string]string // id → connect frame
-	order    []string          // ids in connect order
-	notes    map[string]bool   // subNote ids
-	nextID   int
-	state    StreamState
-	sock     Socket
-	gen      int   // socket generation: events of older sockets are dropped
-	opened   int64 // Unix ns; int64, not time.Time, to keep time formatting out of the wasm build
-	failures int
-	retry    *time.Timer
-	keep     *time.Timer
-	opening  *time.Timer // bounds the wait for the socket to open
-	lastSend int64       // Unix ns
-	closed   bool
+	mu      sync.Mutex
+	queue   []func()
+	wake    chan struct{}
+	conns   map[string]*serverChannel // server-side id → connection
+	handles map[string]*serverChannel // local id (given by Connect) → its connection
+	order   []string                  // server-side ids in connect order
+	notes   map[string]bool           // subNote ids
+	nextID  int
+	state   StreamState
+	sock    Socket
+	gen     int   // socket generation: events of older sockets are dropped
+	opened  int64 // Unix ns
+	// Timers are kept as their Stop functions: a *time.Timer field keeps
+	// Go's time formatting in the wasm build.
+	failures    int
+	stopRetry   func() bool
+	stopKeep    func() bool
+	stopOpening func() bool // bounds the wait for the socket to open
+	lastSend    int64       // Unix ns
+	closed      bool
+}
+
+// serverChannel is one channel connection on the socket. A channel whose
+// server class shares (sharedChannels) has one connection however often it
+// is connected; each Connect gets its own local id (a handle) on it.
+type serverChannel struct {
+	id, name  string
+	frame     string   // the connect frame
+	handles   []string // local ids, in connect order; the first is id
+	confirmed bool     // the server answered "connected"
+}
+
+// sharedChannels are the channels whose server class sets shouldShare
+// (Misskey 2025.11.1, packages/backend/src/server/api/stream/channels):
+// the server ignores a second connect of one of them on the same socket.
+var sharedChannels = map[string]bool{
+	"main": true, "drive": true, "admin": true, "queueStats": true, "serverStats": true, "reversi": true,
 }
 
 // DefaultDialer is the Dialer streams use when StreamOptions has none: the
@@ -160,9 +179,10 @@ func (c *Client) Stream(opts StreamOptions, h StreamHandler) (*Stream, error) {
 	}
 	s := &Stream{
 		client: c, opts: opts, handler: h,
-		wake:     make(chan struct{}, 1),
-		channels: map[string]string{},
-		notes:    map[string]bool{},
+		wake:    make(chan struct{}, 1),
+		conns:   map[string]*serverChannel{},
+		handles: map[string]*serverChannel{},
+		notes:   map[string]bool{},
 	}
 	go s.run()
 	s.do(func() {
@@ -244,22 +264,26 @@ func (s *Stream) dial() {
 		if e.Origin == "" {
 			e.Origin = s.client.Origin
 		}
-		s.fail(Redact(e, s.client.Token).(*Error))
+		s.fail(s.client.fail("streaming", e))
 		return
 	}
 	s.sock = sock
 	gen := s.gen
-	if s.opening != nil {
-		s.opening.Stop()
-	}
-	s.opening = time.AfterFunc(s.opts.OpenTimeout, func() {
+	stop(s.stopOpening)
+	s.stopOpening = time.AfterFunc(s.opts.OpenTimeout, func() {
 		s.do(func() {
 			if gen == s.gen && s.sock != nil && s.state != StateOpen && !s.closed {
-				s.sock.Close()
-				s.onClosed(gen, false)
+				s.onClosed(gen, false) // closes the socket; its own Closed is then dropped
 			}
 		})
-	})
+	}).Stop
+}
+
+// stop stops a timer kept as its Stop function, if any.
+func stop(f func() bool) {
+	if f != nil {
+		f()
+	}
 }
 
 func (s *Stream) send(frame string) {
@@ -276,12 +300,11 @@ func (s *Stream) onOpen(gen int) {
 		return
 	}
 	s.opened = time.Now().UnixNano()
-	if s.opening != nil {
-		s.opening.Stop()
-	}
+	stop(s.stopOpening)
 	s.setState(StateOpen)
 	for _, id := range s.order {
-		s.send(s.channels[id])
+		s.conns[id].confirmed = false
+		s.send(s.conns[id].frame)
 	}
 	for id := range s.notes {
 		s.send(noteFrame("subNote", id))
@@ -293,11 +316,9 @@ func (s *Stream) armKeepalive() {
 	if s.opts.Keepalive < 0 {
 		return
 	}
-	if s.keep != nil {
-		s.keep.Stop()
-	}
+	stop(s.stopKeep)
 	gen := s.gen
-	s.keep = time.AfterFunc(s.opts.Keepalive, func() {
+	s.stopKeep = time.AfterFunc(s.opts.Keepalive, func() {
 		s.do(func() {
 			if gen != s.gen || s.state != StateOpen {
 				return
@@ -307,75 +328,110 @@ func (s *Stream) armKeepalive() {
 			}
 			s.armKeepalive()
 		})
-	})
+	}).Stop
 }
 
 func (s *Stream) onMessage(gen int, text string) {
 	if gen != s.gen || s.closed {
 		return
 	}
-	typ, body, err := parseFrame([]byte(text))
+	f, err := parseFrame([]byte(text))
 	if err != nil {
 		if s.handler.Error != nil {
-			s.handler.Error(err)
+			s.handler.Error(s.client.fail("streaming", err))
 		}
 		return
 	}
-	if typ == "channel" {
-		f, _ := jsonObject(body)
-		id, _ := jsonString(f["id"])
-		ct, _ := jsonString(f["type"])
-		if _, ok := s.channels[id]; ok && s.handler.Channel != nil {
-			s.handler.Channel(id, ct, f["body"])
+	switch f.typ {
+	case "channel":
+		if c := s.conns[f.id]; c != nil && s.handler.Channel != nil {
+			for _, h := range c.handles {
+				s.handler.Channel(h, f.ctype, f.body)
+			}
 		}
 		return
+	case "connected":
+		// The pong of a connect: told for every handle of the connection.
+		if c := s.conns[f.id]; c != nil {
+			c.confirmed = true
+			for _, h := range c.handles {
+				s.message("connected", idBody(h))
+			}
+			return
+		}
 	}
+	s.message(f.typ, f.body)
+}
+
+func (s *Stream) message(typ string, body []byte) {
 	if s.handler.Message != nil {
 		s.handler.Message(typ, body)
 	}
 }
 
-// parseFrame reads a server frame: {"type": "…", "body": …}. A channel
-// frame's body must be {"id": "…", "type": "…", "body": …}.
-func parseFrame(frame []byte) (typ string, body []byte, err error) {
+func idBody(id string) []byte {
+	return append(appendJSONString([]byte(`{"id":`), id), '}')
+}
+
+// frame is a server frame: {"type": typ, "body": body}; for a channel
+// message, body is {"id": id, "type": ctype, "body": body}; for
+// "connected", {"id": id}.
+type frame struct {
+	typ, id, ctype string
+	body           []byte
+}
+
+// parseFrame reads a server frame, walking the frame once and a channel
+// message's body once more.
+func parseFrame(b []byte) (frame, error) {
 	bad := func(why string) error {
-		return &Error{Code: CodeInvalidResponse, Endpoint: "streaming", Message: "malformed streaming frame (" + why + "): " + excerpt(frame)}
+		return &Error{Code: CodeInvalidResponse, Message: "malformed streaming frame (" + why + "): " + excerpt(b)}
 	}
-	f, jerr := jsonObject(frame)
-	if jerr != nil {
-		return "", nil, bad("not a JSON object")
+	outer, err := jsonObject(b)
+	if err != nil {
+		return frame{}, bad("not a JSON object")
 	}
-	typ, ok := jsonString(f["type"])
-	if !ok || typ == "" {
-		return "", nil, bad("no type")
+	f := frame{body: outer["body"]}
+	if f.typ, _ = jsonString(outer["type"]); f.typ == "" {
+		return frame{}, bad("no type")
 	}
-	body = f["body"]
-	if typ == "channel" {
-		cf, jerr := jsonObject(body)
-		if jerr != nil {
-			return "", nil, bad("channel message without a body object")
+	if f.body == nil {
+		f.body = []byte("null")
+	}
+	switch f.typ {
+	case "channel":
+		inner, err := jsonObject(f.body)
+		if err != nil {
+			return frame{}, bad("channel message without a body object")
 		}
-		if id, ok := jsonString(cf["id"]); !ok || id == "" {
-			return "", nil, bad("channel message without an id")
+		if f.id, _ = jsonString(inner["id"]); f.id == "" {
+			return frame{}, bad("channel message without an id")
 		}
-		if t, ok := jsonString(cf["type"]); !ok || t == "" {
-			return "", nil, bad("channel message without a type")
+		if f.ctype, _ = jsonString(inner["type"]); f.ctype == "" {
+			return frame{}, bad("channel message without a type")
+		}
+		if f.body = inner["body"]; f.body == nil {
+			f.body = []byte("null")
+		}
+	case "connected":
+		if inner, err := jsonObject(f.body); err == nil {
+			f.id, _ = jsonString(inner["id"])
 		}
 	}
-	if body == nil {
-		body = []byte("null")
-	}
-	return typ, body, nil
+	return f, nil
 }
 
 func (s *Stream) onClosed(gen int, opened bool) {
 	if gen != s.gen || s.closed {
 		return
 	}
-	s.sock = nil
-	if s.keep != nil {
-		s.keep.Stop()
+	s.gen++ // whatever the closed socket still says is dropped
+	if s.sock != nil {
+		s.sock.Close()
+		s.sock = nil
 	}
+	stop(s.stopKeep)
+	stop(s.stopOpening)
 	if opened && time.Now().UnixNano()-s.opened > int64(5*time.Second) {
 		s.failures = 0 // it had been working: start the backoff over
 	}
@@ -385,15 +441,16 @@ func (s *Stream) onClosed(gen int, opened bool) {
 		// whether the token is still good.
 		gen := s.gen
 		go func() {
-			ctx, cancel := withTimeout(context.Background(), 15*time.Second)
-			defer cancel()
-			_, err := s.client.Request(ctx, "i", nil)
+			out := Outcome{Err: &Error{Code: CodeInvalidArgument}}
+			if k, err := s.client.NewCall("i", nil); err == nil {
+				k.Timeout = 15 * time.Second
+				out = k.Send(nil)
+			}
 			s.do(func() {
 				if gen != s.gen || s.closed {
 					return
 				}
-				var e *Error
-				if errors.As(err, &e) && (e.Code == "AUTHENTICATION_FAILED" || e.Code == "CREDENTIAL_REQUIRED" || e.Code == "PERMISSION_DENIED") {
+				if e, ok := out.Err.(*Error); ok && (e.Code == "AUTHENTICATION_FAILED" || e.Code == "CREDENTIAL_REQUIRED" || e.Code == "PERMISSION_DENIED") {
 					s.fail(e)
 					return
 				}
@@ -422,17 +479,15 @@ func (s *Stream) scheduleReconnect() {
 	s.setState(StateReconnecting)
 	d := s.backoff()
 	s.failures++
-	if s.retry != nil {
-		s.retry.Stop()
-	}
+	stop(s.stopRetry)
 	gen := s.gen
-	s.retry = time.AfterFunc(d, func() {
+	s.stopRetry = time.AfterFunc(d, func() {
 		s.do(func() {
 			if gen == s.gen && s.sock == nil && !s.closed {
 				s.dial()
 			}
 		})
-	})
+	}).Stop
 }
 
 // fail closes the stream for good with err.
@@ -449,14 +504,9 @@ func (s *Stream) shutdown() {
 	s.closed = true
 	s.mu.Unlock()
 	s.gen++
-	if s.retry != nil {
-		s.retry.Stop()
-	}
-	for _, t := range []*time.Timer{s.keep, s.opening} {
-		if t != nil {
-			t.Stop()
-		}
-	}
+	stop(s.stopRetry)
+	stop(s.stopKeep)
+	stop(s.stopOpening)
 	if s.sock != nil {
 		s.sock.Close()
 		s.sock = nil
@@ -494,6 +544,11 @@ func ValidChannel(name string) bool {
 // every reconnect until Disconnect. When the server accepts it, a top-level
 // "connected" message with body {"id": id} comes to StreamHandler.Message; a
 // refused channel (a missing permission, bad params) gets no answer at all.
+//
+// A channel the server shares per socket ("main", "drive", …: the server
+// ignores a second connect of one) is connected once: a second Connect gets
+// its own id on the same server connection, whose messages come to every id
+// of it, and the server is told to disconnect when the last id is.
 func (s *Stream) Connect(channel string, params []byte) (string, error) {
 	if !ValidChannel(channel) {
 		return "", invalidArgument("channel %q is not a channel name like \"homeTimeline\"", channel)
@@ -512,34 +567,50 @@ func (s *Stream) Connect(channel string, params []byte) (string, error) {
 	s.nextID++
 	id := "ch" + strconv.Itoa(s.nextID)
 	s.mu.Unlock()
-	// "pong":true asks the server to confirm with {"type":"connected","body":{"id":…}}:
-	// the only sign that a channel was accepted (a refused one is ignored silently).
-	frame := `{"type":"connect","body":{"channel":"` + channel + `","id":"` + id + `","params":` + string(params) + `,"pong":true}}`
 	s.do(func() {
 		if s.closed {
 			return
 		}
-		s.channels[id] = frame
+		if sharedChannels[channel] {
+			for _, sid := range s.order {
+				if c := s.conns[sid]; c.name == channel {
+					c.handles = append(c.handles, id)
+					s.handles[id] = c
+					if c.confirmed {
+						s.message("connected", idBody(id))
+					}
+					return
+				}
+			}
+		}
+		// "pong":true asks the server to confirm with {"type":"connected","body":{"id":…}}:
+		// the only sign that a channel was accepted (a refused one is ignored silently).
+		c := &serverChannel{id: id, name: channel, handles: []string{id},
+			frame: `{"type":"connect","body":{"channel":"` + channel + `","id":"` + id + `","params":` + string(params) + `,"pong":true}}`}
+		s.conns[id] = c
+		s.handles[id] = c
 		s.order = append(s.order, id)
-		s.send(frame)
+		s.send(c.frame)
 	})
 	return id, nil
 }
 
-// Disconnect disconnects the channel with id.
+// Disconnect disconnects the channel with id (a shared channel's server
+// connection ends with its last id).
 func (s *Stream) Disconnect(id string) {
 	s.do(func() {
-		if _, ok := s.channels[id]; !ok {
+		c := s.handles[id]
+		if c == nil {
 			return
 		}
-		delete(s.channels, id)
-		for i, x := range s.order {
-			if x == id {
-				s.order = append(s.order[:i], s.order[i+1:]...)
-				break
-			}
+		delete(s.handles, id)
+		c.handles = slices.DeleteFunc(c.handles, func(h string) bool { return h == id })
+		if len(c.handles) > 0 {
+			return
 		}
-		s.send(`{"type":"disconnect","body":{"id":"` + id + `"}}`)
+		delete(s.conns, c.id)
+		s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == c.id })
+		s.send(`{"type":"disconnect","body":{"id":"` + c.id + `"}}`)
 	})
 }
 
@@ -581,9 +652,7 @@ func (s *Stream) Reconnect() {
 		if s.closed || s.state != StateReconnecting || s.sock != nil {
 			return
 		}
-		if s.retry != nil {
-			s.retry.Stop()
-		}
+		stop(s.stopRetry)
 		s.dial()
 	})
 }

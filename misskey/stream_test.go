@@ -126,9 +126,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("waited for %s", what)
 }
 
-type transportFunc func(ctx context.Context, req *Request) (*Response, error)
+type transportFunc func(req *Request) (*Response, error)
 
-func (f transportFunc) Do(ctx context.Context, req *Request) (*Response, error) { return f(ctx, req) }
+func (f transportFunc) Do(req *Request) (*Response, error) { return f(req) }
 
 func TestStreamURL(t *testing.T) {
 	for _, tc := range []struct{ origin, token, want string }{
@@ -256,7 +256,7 @@ func TestStreamRefusedToken(t *testing.T) {
 	var mu sync.Mutex
 	status := 401
 	probes := 0
-	c := &Client{Origin: "https://misskey.example", Token: "revoked", Transport: transportFunc(func(ctx context.Context, req *Request) (*Response, error) {
+	c := &Client{Origin: "https://misskey.example", Token: "revoked", Transport: transportFunc(func(req *Request) (*Response, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		probes++
@@ -342,15 +342,15 @@ func FuzzParseFrame(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		typ, body, err := parseFrame(b)
+		f, err := parseFrame(b)
 		if err != nil {
 			if e, ok := err.(*Error); !ok || e.Code != CodeInvalidResponse {
 				t.Fatalf("parseFrame(%q): %v", b, err)
 			}
 			return
 		}
-		if typ == "" || !validJSON(body) {
-			t.Fatalf("parseFrame(%q) = %q, %q", b, typ, body)
+		if f.typ == "" || !validJSON(f.body) || (f.typ == "channel" && (f.id == "" || f.ctype == "")) {
+			t.Fatalf("parseFrame(%q) = %+v", b, f)
 		}
 	})
 }

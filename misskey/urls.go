@@ -149,3 +149,21 @@ func queryParam(query, name string) (string, bool) {
 	}
 	return "", false
 }
+
+// urlOrigin is the normalized origin of an absolute http(s) URL
+// ("https://a.example:443/x?y" → "https://a.example"), "" when it has none.
+func urlOrigin(raw string) string {
+	u, ok := splitURL(raw)
+	if !ok {
+		return ""
+	}
+	auth := u.authority
+	if i := strings.LastIndexByte(auth, '@'); i >= 0 {
+		auth = auth[i+1:]
+	}
+	o, err := ParseOrigin(u.scheme+"://"+auth, true)
+	if err != nil {
+		return ""
+	}
+	return o
+}

@@ -5,6 +5,7 @@ package main
 // a page does and look at the JS values and errors it gets.
 
 import (
+	_ "embed"
 	"encoding/json"
 	"os"
 	"runtime"
@@ -13,7 +14,44 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
+	"github.com/misskey-wasm/misskey-wasm/misskey/browser/jsutil"
 )
+
+// The test's shorthands for the shared JS helpers.
+var (
+	jsGlobal = jsutil.Global
+	jsJSON   = jsutil.JSON
+	strProp  = jsutil.Str
+	await    = jsutil.Await
+	truthy   = jsutil.Truthy
+	mustGet  = jsutil.MustGet
+)
+
+//go:embed misskey.js
+var loaderJS string
+
+// loaderGlueForTest evaluates the glue part of misskey.js (between its
+// glue:begin and glue:end lines), as the loader does in a page.
+func loaderGlueForTest() glue {
+	start := strings.Index(loaderJS, "// glue:begin")
+	end := strings.Index(loaderJS, "// glue:end")
+	if start < 0 || end < start {
+		panic("misskey.js has no glue:begin … glue:end part")
+	}
+	fn, err := mustGet(jsGlobal, "Function").New(loaderJS[start:end] + "\nreturn makeGlue();")
+	if err != nil {
+		panic(err)
+	}
+	v, err := fn.Invoke()
+	if err != nil {
+		panic(err)
+	}
+	g, ok := glueOf(v)
+	if !ok {
+		panic("makeGlue() lacks a function the bindings need")
+	}
+	return g
+}
 
 var (
 	mk     safejs.Value
@@ -29,7 +67,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	var err error
-	if mk, err = newAPI(fallbackGlue()); err != nil {
+	if mk, err = newAPI(loaderGlueForTest()); err != nil {
 		println("newAPI:", err.Error())
 		os.Exit(1)
 	}
@@ -282,9 +320,21 @@ func TestSignIn(t *testing.T) {
 
 func TestCompleteNotApproved(t *testing.T) {
 	v := ok(t, `mk.miauth.start({ origin, allowHttp: true, callback: "https://my.app/cb", permission: ["read:account"] })`)
-	fails(t, `mk.miauth.complete("https://my.app/cb?session=`+str(v, "session")+`")`, "NOT_APPROVED", 200)
-	// Single-use here too: a second try sends nothing.
-	fails(t, `mk.miauth.complete("https://my.app/cb?session=`+str(v, "session")+`")`, "UNKNOWN_SESSION", 0)
+	session := str(v, "session")
+	complete := `mk.miauth.complete("https://my.app/cb?session=` + session + `")`
+	fails(t, complete, "NOT_APPROVED", 200)
+	// Only a successful check consumes the sign-in: a failed one may be tried again…
+	fails(t, complete, "NOT_APPROVED", 200)
+	control(t, "approve?session="+session+"&permission=read:account", "")
+	if str(ok(t, complete), "user.username") != "alice" {
+		t.Error("complete after approval gave no account")
+	}
+	// …and a completed one is gone: a further try sends nothing.
+	reset(t)
+	fails(t, complete, "UNKNOWN_SESSION", 0)
+	if n := len(requests(t)); n != 0 {
+		t.Errorf("a completed sign-in sent %d requests", n)
+	}
 }
 
 func TestWait(t *testing.T) {

@@ -2,116 +2,30 @@
 
 package main
 
-// The JS glue of the bindings, in one place: Promises settled from
-// goroutines, awaiting JS Promises, exported functions that never let a Go
-// panic out, and Go errors turned into MisskeyError values. All JS values go
-// through safejs, which turns JS exceptions into Go errors.
+// The bindings' own glue: exported functions that never let a Go panic out,
+// Promises settled from goroutines, Go errors turned into MisskeyError
+// values, and the readers of a page's arguments and options. The JS value
+// helpers shared with misskey/browser are in misskey/browser/jsutil.
 
 import (
-	"errors"
 	"runtime/debug"
 	"strconv"
+	"sync"
 
 	"github.com/hack-pad/safejs"
 	"github.com/misskey-wasm/misskey-wasm/misskey"
+	"github.com/misskey-wasm/misskey-wasm/misskey/browser/jsutil"
 )
 
 var (
-	jsGlobal     = safejs.Global()
-	jsObject     = mustGet(jsGlobal, "Object")
-	jsArray      = mustGet(jsGlobal, "Array")
-	jsPromise    = mustGet(jsGlobal, "Promise")
-	jsJSON       = mustGet(jsGlobal, "JSON")
-	jsError      = mustGet(jsGlobal, "Error")
-	jsUint8      = mustGet(jsGlobal, "Uint8Array")
-	jsTextDec    = mustNew(mustGet(jsGlobal, "TextDecoder"))
-	jsObjProto   = mustGet(jsObject, "prototype")
-	jsArrayFrom  = mustGet(jsArray, "isArray")
-	jsReflectGet = mustGet(mustGet(jsGlobal, "Reflect"), "get")
-	jsIsProtoOf  = mustGet(jsObjProto, "isPrototypeOf")
+	jsError = jsutil.MustGet(jsutil.Global, "Error")
+	jsText  = jsutil.MustNew(jsutil.MustGet(jsutil.Global, "TextDecoder"))
 )
 
-// prop reads v[key] for a value the page gave us. safejs's Get cannot catch
-// an exception thrown by a getter or a Proxy trap (Go's syscall/js lets it
-// unwind through the Go stack, which kills the runtime); Reflect.get called
-// through Invoke is caught and comes back as an error.
-func prop(v safejs.Value, key any) (safejs.Value, error) {
-	if t := typeOf(v); t != safejs.TypeObject && t != safejs.TypeFunction || v.IsNull() {
-		return safejs.Undefined(), nil
-	}
-	return jsReflectGet.Invoke(v, key)
-}
-
-var jsReflectSet = mustGet(mustGet(jsGlobal, "Reflect"), "set")
-
-// set is v[key] = x through Reflect.set called by Invoke: like prop, a setter
-// or Proxy trap the page put in the way may throw without killing Go.
-func set(v safejs.Value, key string, x any) error {
-	ok, err := jsReflectSet.Invoke(v, key, x)
-	if err == nil && !truthy(ok) {
-		return argError("cannot set " + key)
-	}
-	return err
-}
-
-// lengthOf is length with an error for values that have none.
-func lengthOf(v safejs.Value) (int, error) {
-	if n := length(v); n >= 0 {
-		return n, nil
-	}
-	return 0, argError("not an array")
-}
-
-// length reads an array-like's length, -1 when it has none or it throws.
-func length(v safejs.Value) int {
-	n, err := prop(v, "length")
-	if err != nil || typeOf(n) != safejs.TypeNumber {
-		return -1
-	}
-	f, _ := n.Float()
-	if f < 0 || f > 1<<31 || f != float64(int(f)) {
-		return -1
-	}
-	return int(f)
-}
-
-// isA reports whether v is an instance of the global class name, without
-// running a page's Proxy traps outside a catch.
-func isA(v safejs.Value, name string) bool {
-	ctor, err := prop(jsGlobal, name)
-	if err != nil || typeOf(ctor) != safejs.TypeFunction {
-		return false
-	}
-	proto, err := prop(ctor, "prototype")
-	if err != nil {
-		return false
-	}
-	r, err := jsIsProtoOf.Call("call", proto, v)
-	return err == nil && truthy(r)
-}
-
-func mustGet(v safejs.Value, name string) safejs.Value {
-	out, err := v.Get(name) // at start-up, on the environment's own objects
-	if err != nil || out.IsUndefined() {
-		panic("misskey: the JS environment has no " + name)
-	}
-	return out
-}
-
-func mustNew(ctor safejs.Value) safejs.Value {
-	v, err := ctor.New()
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
-// glue is what the loader (misskey.js) hands to the Go side: sync wraps a
-// Go function so that a returned Throw box is thrown to the caller (a Go
-// callback cannot throw), and Throw is that box's class.
+// glue is what the loader's makeGlue() (misskey.js) gives the Go side.
 type glue struct {
-	sync  safejs.Value
-	throw safejs.Value
+	sync, throw, retry safejs.Value
+	caller, requester  safejs.Value
 }
 
 // goPanic turns a recovered panic value into the error the page sees.
@@ -199,7 +113,7 @@ func newPromise(run func() (any, error)) (safejs.Value, error) {
 	if err != nil {
 		return safejs.Undefined(), err
 	}
-	p, err := jsPromise.New(exec.Value())
+	p, err := jsutil.Promise.New(exec.Value())
 	exec.Release()
 	if err != nil {
 		return safejs.Undefined(), err
@@ -226,149 +140,40 @@ func newPromise(run func() (any, error)) (safejs.Value, error) {
 	return p, nil
 }
 
-// await blocks the calling goroutine (never a js.Func callback) until p
-// settles. A rejection comes back as a *rejection holding the JS reason.
-func await(p safejs.Value) (safejs.Value, error) {
-	type result struct {
-		v  safejs.Value
-		ok bool
-	}
-	ch := make(chan result, 1)
-	onOK, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		ch <- result{arg(args, 0), true}
-		return nil
-	})
-	if err != nil {
-		return safejs.Undefined(), err
-	}
-	defer onOK.Release()
-	onErr, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		ch <- result{arg(args, 0), false}
-		return nil
-	})
-	if err != nil {
-		return safejs.Undefined(), err
-	}
-	defer onErr.Release()
-	if _, err := p.Call("then", onOK.Value(), onErr.Value()); err != nil {
-		return safejs.Undefined(), err
-	}
-	r := <-ch
-	if !r.ok {
-		return safejs.Undefined(), &rejection{r.v}
-	}
-	return r.v, nil
-}
-
-// rejection is a JS Promise's rejection reason.
-type rejection struct{ reason safejs.Value }
-
-func (r *rejection) Error() string {
-	if name := strProp(r.reason, "name"); name != "" {
-		return name + ": " + strProp(r.reason, "message")
-	}
-	if typeOf(r.reason) == safejs.TypeString {
-		s, _ := r.reason.String()
-		return s
-	}
-	return "rejected with " + describe(r.reason)
-}
-
-// errText is err.Error() for errors that may wrap a JS exception: safejs
-// panics describing a thrown value that is not an Error (throw 1).
-func errText(err error) (s string) {
-	defer func() {
-		if recover() != nil {
-			s = "an exception that is not an Error"
-		}
-	}()
-	return err.Error()
-}
-
-func arg(args []safejs.Value, i int) safejs.Value {
-	if i < len(args) {
-		return args[i]
-	}
-	return safejs.Undefined()
-}
-
-// strProp reads a string property, "" when absent or not a string.
-func strProp(v safejs.Value, name string) string {
-	if typeOf(v) != safejs.TypeObject && typeOf(v) != safejs.TypeFunction {
-		return ""
-	}
-	p, err := prop(v, name)
-	if err != nil || typeOf(p) != safejs.TypeString {
-		return ""
-	}
-	s, _ := p.String()
-	return s
-}
-
-// newObject makes a plain JS object from name/value pairs. It is built
-// without a prototype, so that no setter the page put on Object.prototype
-// runs (or throws) while its properties are set, and then given
-// Object.prototype.
-func newObject(kv ...any) (safejs.Value, error) {
-	o, err := newObjectProto(safejs.Null(), kv...)
-	if err != nil {
-		return o, err
-	}
-	_, err = jsObject.Call("setPrototypeOf", o, jsObjProto)
-	return o, err
-}
-
-// newObjectProto makes an object with prototype proto (null for none).
-func newObjectProto(proto safejs.Value, kv ...any) (safejs.Value, error) {
-	o, err := jsObject.Call("create", proto)
-	if err != nil {
-		return o, err
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if err := set(o, kv[i].(string), kv[i+1]); err != nil {
-			return o, err
-		}
-	}
-	return o, nil
-}
-
-// stringArray makes a JS array of strings.
-func stringArray(items []string) (safejs.Value, error) {
-	a, err := jsArray.New()
-	if err != nil {
-		return a, err
-	}
-	for i, s := range items {
-		if err := a.SetIndex(i, s); err != nil {
-			return a, err
-		}
-	}
-	return a, nil
-}
-
 // parseJSON parses JSON text in the browser.
 func parseJSON(b []byte) (safejs.Value, error) {
-	u8, err := jsUint8.New(len(b))
+	u8, err := jsutil.Uint8Array(b)
 	if err != nil {
 		return safejs.Undefined(), err
 	}
-	if _, err := safejs.CopyBytesToJS(u8, b); err != nil {
-		return safejs.Undefined(), err
-	}
-	text, err := jsTextDec.Call("decode", u8)
+	text, err := jsText.Call("decode", u8)
 	if err != nil {
 		return safejs.Undefined(), err
 	}
-	return jsJSON.Call("parse", text)
+	return jsutil.JSON.Call("parse", text)
+}
+
+// stringify is JSON.stringify(v) as Go text; ok is false when v is not
+// JSON-able (a cycle, a BigInt, a throwing toJSON) or gives no text.
+func stringify(v safejs.Value) (string, error) {
+	s, err := jsutil.JSON.Call("stringify", v)
+	if err != nil {
+		return "", err
+	}
+	if jsutil.TypeOf(s) != safejs.TypeString {
+		return "", argError("the value cannot be sent as JSON")
+	}
+	return s.String()
 }
 
 // toJSError makes the Error a page gets: name "MisskeyError" and the
-// fields code, status, endpoint, id, kind, info (parsed, or null) and
-// retryAfter (ms, or 0).
+// fields code, status, endpoint, origin, id, kind, info (parsed, or null)
+// and retryAfter (ms, or 0). The core returns *misskey.Error values as they
+// are; anything else is an INTERNAL_ERROR.
 func toJSError(err error) safejs.Value {
-	var e *misskey.Error
-	if !errors.As(err, &e) {
-		e = &misskey.Error{Code: "INTERNAL_ERROR", Message: errText(err)}
+	e, ok := err.(*misskey.Error)
+	if !ok {
+		e = &misskey.Error{Code: "INTERNAL_ERROR", Message: jsutil.ErrText(err)}
 	}
 	v, jerr := jsError.New(e.Error())
 	if jerr != nil {
@@ -383,7 +188,7 @@ func toJSError(err error) safejs.Value {
 	// The fields are put on a prototype-less object first, then copied by
 	// Object.assign: a setter the page put on Error.prototype can make the
 	// copy fail, but not kill Go.
-	fields, ferr := newObjectProto(safejs.Null(),
+	fields, ferr := jsutil.NewObjectProto(safejs.Null(),
 		"name", "MisskeyError",
 		"code", e.Code,
 		"status", e.Status,
@@ -395,7 +200,7 @@ func toJSError(err error) safejs.Value {
 		"retryAfter", e.RetryAfter.Milliseconds(),
 	)
 	if ferr == nil {
-		_, _ = jsObject.Call("assign", v, fields)
+		_, _ = jsutil.Object.Call("assign", v, fields)
 	}
 	return v
 }
@@ -407,12 +212,12 @@ func argError(msg string) error {
 
 // describe names a JS value's type for error messages, never its content.
 func describe(v safejs.Value) string {
-	switch typeOf(v) {
+	switch t := jsutil.TypeOf(v); t {
 	case safejs.TypeObject:
 		if v.IsNull() {
 			return "null"
 		}
-		if isArr, _ := jsArrayFrom.Invoke(v); truthy(isArr) {
+		if jsutil.IsArray(v) {
 			return "an array"
 		}
 		return "an object"
@@ -420,59 +225,50 @@ func describe(v safejs.Value) string {
 		return "undefined"
 	case safejs.TypeNull:
 		return "null"
-	}
-	if t := typeOf(v); t != typeOther {
+	case jsutil.TypeOther:
+		return "a value of an unsupported type (bigint?)"
+	default:
 		return "a " + t.String()
 	}
-	return "a value of an unsupported type (bigint?)"
-}
-
-// typeOther is typeOf's answer for a value Go's syscall/js has no type
-// for (a BigInt): its Type panics.
-const typeOther safejs.Type = -1
-
-// typeOf is v.Type() that does not panic.
-func typeOf(v safejs.Value) (t safejs.Type) {
-	defer func() {
-		if recover() != nil {
-			t = typeOther
-		}
-	}()
-	return v.Type()
-}
-
-func truthy(v safejs.Value) bool {
-	b, _ := v.Truthy()
-	return b
 }
 
 // isPlainObject reports whether v is an object whose prototype is
 // Object.prototype or null (not an array, Date, class instance or Proxy of one).
 func isPlainObject(v safejs.Value) bool {
-	if typeOf(v) != safejs.TypeObject || v.IsNull() {
+	if jsutil.TypeOf(v) != safejs.TypeObject || v.IsNull() {
 		return false
 	}
-	proto, err := jsObject.Call("getPrototypeOf", v)
+	proto, err := jsutil.Object.Call("getPrototypeOf", v)
 	if err != nil {
 		return false
 	}
 	return proto.IsNull() || proto.Equal(jsObjProto)
 }
 
-// optString reads an optional string option: ok false (with an error) when
-// present but not a string.
-func optString(opts safejs.Value, name string) (string, error) {
-	if opts.IsUndefined() || opts.IsNull() {
-		return "", nil
+var jsObjProto = jsutil.MustGet(jsutil.Object, "prototype")
+
+// absent reports undefined or null.
+func absent(v safejs.Value) bool { return v.IsUndefined() || v.IsNull() }
+
+// option reads opts[name], undefined when opts is absent.
+func option(opts safejs.Value, name string) (safejs.Value, error) {
+	if absent(opts) {
+		return safejs.Undefined(), nil
 	}
-	v, err := prop(opts, name)
+	v, err := jsutil.Prop(opts, name)
 	if err != nil {
-		return "", argError("option " + name + " could not be read: " + errText(err))
+		return v, argError("option " + name + " could not be read: " + jsutil.ErrText(err))
 	}
-	switch typeOf(v) {
-	case safejs.TypeUndefined, safejs.TypeNull:
-		return "", nil
-	case safejs.TypeString:
+	return v, nil
+}
+
+// optString reads an optional string option.
+func optString(opts safejs.Value, name string) (string, error) {
+	v, err := option(opts, name)
+	switch {
+	case err != nil || absent(v):
+		return "", err
+	case jsutil.TypeOf(v) == safejs.TypeString:
 		return v.String()
 	}
 	return "", argError("option " + name + " must be a string, not " + describe(v))
@@ -480,48 +276,137 @@ func optString(opts safejs.Value, name string) (string, error) {
 
 // optBool reads an optional boolean option.
 func optBool(opts safejs.Value, name string) (bool, error) {
-	if opts.IsUndefined() || opts.IsNull() {
-		return false, nil
-	}
-	v, err := prop(opts, name)
-	if err != nil {
-		return false, argError("option " + name + " could not be read: " + errText(err))
-	}
-	switch typeOf(v) {
-	case safejs.TypeUndefined, safejs.TypeNull:
-		return false, nil
-	case safejs.TypeBoolean:
+	v, err := option(opts, name)
+	switch {
+	case err != nil || absent(v):
+		return false, err
+	case jsutil.TypeOf(v) == safejs.TypeBoolean:
 		return v.Bool()
 	}
 	return false, argError("option " + name + " must be a boolean, not " + describe(v))
 }
 
-// optMillis reads an optional duration in milliseconds: a finite number ≥ 0.
-func optMillis(opts safejs.Value, name string) (float64, bool, error) {
-	if opts.IsUndefined() || opts.IsNull() {
-		return 0, false, nil
-	}
-	v, err := prop(opts, name)
-	if err != nil {
-		return 0, false, argError("option " + name + " could not be read: " + errText(err))
-	}
-	switch typeOf(v) {
-	case safejs.TypeUndefined, safejs.TypeNull:
-		return 0, false, nil
-	case safejs.TypeNumber:
+// maxMillis is the longest duration a browser timer (setTimeout,
+// AbortSignal.timeout) takes: longer ones fire at once, or after 1 ms.
+const maxMillis = 1<<31 - 1
+
+// optMillis reads an optional duration in milliseconds: a number from 0 to
+// 2^31−1 (a browser's timers overflow above it). ok is false when absent.
+func optMillis(opts safejs.Value, name string) (d int64, ok bool, err error) {
+	v, err := option(opts, name)
+	switch {
+	case err != nil || absent(v):
+		return 0, false, err
+	case jsutil.TypeOf(v) == safejs.TypeNumber:
 		f, _ := v.Float()
-		if f >= 0 && f <= 1e10 { // NaN fails both
-			return f, true, nil
+		if f >= 0 && f <= maxMillis { // NaN fails both
+			return int64(f), true, nil
 		}
-		return 0, false, argError("option " + name + " must be a number of milliseconds between 0 and 1e10, not " + strconv.FormatFloat(f, 'g', -1, 64))
+		return 0, false, argError("option " + name + " must be a number of milliseconds from 0 to 2147483647 (about 24.8 days), not " +
+			strconv.FormatInt(int64(f), 10))
 	}
 	return 0, false, argError("option " + name + " must be a number of milliseconds, not " + describe(v))
 }
 
+// optInt reads an optional whole number from 0 to max.
+func optInt(opts safejs.Value, name string, max int) (int, error) {
+	v, err := option(opts, name)
+	switch {
+	case err != nil || absent(v):
+		return 0, err
+	case jsutil.TypeOf(v) == safejs.TypeNumber:
+		f, _ := v.Float()
+		if f >= 0 && f <= float64(max) && f == float64(int(f)) {
+			return int(f), nil
+		}
+	}
+	return 0, argError("option " + name + " must be a whole number from 0 to " + strconv.Itoa(max) + ", not " + describe(v))
+}
+
 // checkOptions checks that an options argument is undefined, null or an object.
 func checkOptions(opts safejs.Value, what string) error {
-	if opts.IsUndefined() || opts.IsNull() || (typeOf(opts) == safejs.TypeObject) {
+	if absent(opts) || jsutil.TypeOf(opts) == safejs.TypeObject {
 		return nil
 	}
 	return argError(what + " must be an object, not " + describe(opts))
+}
+
+// signalOption reads options.signal: undefined, or an AbortSignal.
+func signalOption(opts safejs.Value) (safejs.Value, error) {
+	signal, err := option(opts, "signal")
+	if err != nil || absent(signal) {
+		return safejs.Undefined(), err
+	}
+	if !jsutil.IsA(signal, "AbortSignal") {
+		return safejs.Undefined(), argError("option signal must be an AbortSignal, not " + describe(signal))
+	}
+	return signal, nil
+}
+
+// signalCancel reads options.signal as a channel closed when it aborts, and
+// a release to call once the work is done (it removes the listener).
+// aborted reports a signal that had aborted already.
+func signalCancel(opts safejs.Value) (cancel <-chan struct{}, release func(), aborted bool, err error) {
+	signal, err := signalOption(opts)
+	if err != nil || signal.IsUndefined() {
+		return nil, func() {}, false, err
+	}
+	ch := make(chan struct{})
+	var once sync.Once
+	end := func() { once.Do(func() { close(ch) }) }
+	if v, _ := jsutil.Prop(signal, "aborted"); jsutil.Truthy(v) {
+		end()
+		return ch, func() {}, true, nil
+	}
+	l, err := jsutil.Listen(signal, "abort", func([]safejs.Value) { end() })
+	if err != nil {
+		return nil, nil, false, argError("option signal must be an AbortSignal: " + jsutil.ErrText(err))
+	}
+	var released sync.Once
+	return ch, func() { released.Do(l.Remove) }, false, nil
+}
+
+// stringArray makes a JS array of strings.
+func stringArray(items []string) (safejs.Value, error) {
+	a, err := jsutil.Array.New()
+	if err != nil {
+		return a, err
+	}
+	for i, s := range items {
+		if err := a.SetIndex(i, s); err != nil {
+			return a, err
+		}
+	}
+	return a, nil
+}
+
+// stringList reads an option that is an array of strings or a comma-separated string.
+func stringList(opts safejs.Value, name string) ([]string, error) {
+	v, err := option(opts, name)
+	if err != nil || absent(v) {
+		return nil, err
+	}
+	switch jsutil.TypeOf(v) {
+	case safejs.TypeString:
+		s, _ := v.String()
+		return misskey.SplitPermissions(s), nil
+	case safejs.TypeObject:
+		if jsutil.IsArray(v) {
+			n := jsutil.Length(v)
+			if n < 0 || n > 1000 {
+				return nil, argError("option " + name + " has a bad length or too many items")
+			}
+			out := make([]string, 0, n)
+			for i := range n {
+				item, err := jsutil.Prop(v, i)
+				if err != nil || jsutil.TypeOf(item) != safejs.TypeString {
+					return nil, argError("option " + name + " must hold only strings")
+				}
+				s, _ := item.String()
+				out = append(out, s)
+			}
+			return out, nil
+		}
+	}
+	return nil, argError("option " + name + " must be an array of strings or a comma-separated string, not " + describe(v))
 }

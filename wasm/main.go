@@ -3,85 +3,62 @@
 // Command wasm is the browser library: the misskey core compiled to
 // WebAssembly, with its JS API. The loader misskey.js instantiates it; the
 // program then hands the API object to the loader and waits for calls.
+//
+// This package only translates: it reads JS arguments into the core's
+// options, calls the core (misskey, with misskey/browser for fetch,
+// WebSocket and storage), and shapes JS values and errors. Every rule of a
+// call lives in the core.
 package main
 
 import (
-	"runtime/debug"
-
 	"github.com/hack-pad/safejs"
-	"github.com/misskey-wasm/misskey-wasm/misskey"
+	"github.com/misskey-wasm/misskey-wasm/misskey/browser/jsutil"
 )
 
 // glueKey names the global object the loader sets before running the
-// program: { sync, Throw, ready }.
+// program: its makeGlue() and ready.
 const glueKey = "__misskeyWasmGlue"
 
 func main() {
-	// Every JS value a Go callback receives holds a JS object until Go's
-	// garbage collector finalizes it. Go allocates little here, so at the
-	// default GOGC it would collect every few thousand calls and the page
-	// would hold thousands of answers' Response objects meanwhile; a small
-	// target makes it collect every few hundred calls, on a tiny heap.
-	debug.SetGCPercent(10)
-	g, ready := loaderGlue()
-	api, err := newAPI(g)
-	if err != nil {
-		println("misskey: could not start:", errText(err))
-		if !ready.IsUndefined() {
-			_, _ = ready.Invoke(safejs.Undefined(), toJSError(err))
-		}
-		return
-	}
-	if ready.IsUndefined() {
+	g, ready, ok := loaderGlue()
+	if !ok {
 		println("misskey: no loader found: load misskey.wasm with misskey.js")
 		return
 	}
+	api, err := newAPI(g)
+	if err != nil {
+		println("misskey: could not start:", jsutil.ErrText(err))
+		_, _ = ready.Invoke(safejs.Undefined(), toJSError(err))
+		return
+	}
 	if _, err := ready.Invoke(api); err != nil {
-		println("misskey: the loader refused the API:", errText(err))
+		println("misskey: the loader refused the API:", jsutil.ErrText(err))
 	}
 	select {} // serve calls for the life of the page
 }
 
-func init() {
-	misskey.DefaultTransport = fetchTransport{}
-	misskey.DefaultDialer = wsDialer{}
+// loaderGlue reads the glue the loader left.
+func loaderGlue() (glue, safejs.Value, bool) {
+	v, err := jsutil.Global.Get(glueKey)
+	if err != nil || jsutil.TypeOf(v) != safejs.TypeObject {
+		return glue{}, safejs.Undefined(), false
+	}
+	_ = jsutil.Global.Delete(glueKey)
+	ready, _ := v.Get("ready")
+	g, ok := glueOf(v)
+	return g, ready, ok && jsutil.TypeOf(ready) == safejs.TypeFunction
 }
 
-// loaderGlue reads the glue the loader left, or makes it when the program
-// runs without the loader (tests under Node).
-func loaderGlue() (glue, safejs.Value) {
-	if v, err := jsGlobal.Get(glueKey); err == nil && typeOf(v) == safejs.TypeObject {
-		_ = jsGlobal.Delete(glueKey)
-		sync, _ := v.Get("sync")
-		throw, _ := v.Get("Throw")
-		ready, _ := v.Get("ready")
-		if typeOf(sync) == safejs.TypeFunction && typeOf(throw) == safejs.TypeFunction {
-			return glue{sync: sync, throw: throw}, ready
-		}
+// glueOf reads the functions of makeGlue() (misskey.js).
+func glueOf(v safejs.Value) (glue, bool) {
+	var g glue
+	ok := true
+	for _, f := range []struct {
+		name string
+		dst  *safejs.Value
+	}{{"sync", &g.sync}, {"Throw", &g.throw}, {"Retry", &g.retry}, {"caller", &g.caller}, {"requester", &g.requester}} {
+		*f.dst, _ = v.Get(f.name)
+		ok = ok && jsutil.TypeOf(*f.dst) == safejs.TypeFunction
 	}
-	return fallbackGlue(), safejs.Undefined()
-}
-
-// fallbackGlue builds the glue with the Function constructor, which a page's
-// Content-Security-Policy may forbid; the loader's own glue needs no eval.
-// It is the same code as in misskey.js.
-func fallbackGlue() glue {
-	fn, err := mustGet(jsGlobal, "Function").New(`
-class Throw { constructor(error) { this.error = error; } }
-const sync = (f) => function (...args) {
-  const r = f.apply(this, args);
-  if (r instanceof Throw) throw r.error;
-  return r;
-};
-return { sync, Throw };`)
-	if err != nil {
-		panic(err)
-	}
-	v, err := fn.Invoke()
-	if err != nil {
-		panic(err)
-	}
-	sync, _ := v.Get("sync")
-	throw, _ := v.Get("Throw")
-	return glue{sync: sync, throw: throw}
+	return g, ok
 }

@@ -9,6 +9,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -93,10 +94,8 @@ func TestBindingsUnderNode(t *testing.T) {
 	defer fake.Close()
 
 	execDir := filepath.Join(runtimeGOROOT(t), "lib", "wasm")
-	args := []string{"test", "-count=1"}
-	if testing.Verbose() {
-		args = append(args, "-v")
-	}
+	// -v always: the check below counts the tests that passed.
+	args := []string{"test", "-count=1", "-v", "-timeout=240s"}
 	if run := os.Getenv("MISSKEY_WASM_RUN"); run != "" {
 		args = append(args, "-run", run)
 	}
@@ -111,16 +110,30 @@ func TestBindingsUnderNode(t *testing.T) {
 		cmd.Env = append(cmd.Env, "NODE_OPTIONS=--experimental-websocket")
 	}
 	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	var w io.Writer = &out
+	if testing.Verbose() {
+		w = io.MultiWriter(&out, os.Stdout)
+	}
+	cmd.Stdout, cmd.Stderr = w, w
 	err = cmd.Run()
-	t.Logf("GOOS=js GOARCH=wasm go test (under %s):\n%s", node, out.String())
+	if !testing.Verbose() {
+		t.Logf("GOOS=js GOARCH=wasm go test (under %s):\n%s", node, out.String())
+	}
 	if err != nil {
 		t.Fatalf("the bindings' tests failed: %v", err)
 	}
-	if !strings.Contains(out.String(), "ok") {
-		t.Fatal("the bindings' tests printed no result")
+	// "ok" alone is also printed for "[no tests to run]": count the passes.
+	passed := strings.Count(out.String(), "--- PASS: ")
+	if strings.Contains(out.String(), "[no tests to run]") || strings.Contains(out.String(), "--- FAIL") || passed == 0 {
+		t.Fatalf("the bindings' tests did not run and pass (%d passed)", passed)
+	}
+	if os.Getenv("MISSKEY_WASM_RUN") == "" && passed < minBindingTests {
+		t.Fatalf("only %d of the bindings' tests passed, want at least %d", passed, minBindingTests)
 	}
 }
+
+// minBindingTests is how many tests bindings_js_test.go has at least.
+const minBindingTests = 12
 
 func runtimeGOROOT(t *testing.T) string {
 	out, err := exec.Command("go", "env", "GOROOT").Output()

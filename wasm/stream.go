@@ -7,110 +7,25 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/misskey-wasm/misskey-wasm/misskey"
+	"github.com/misskey-wasm/misskey-wasm/misskey/browser/jsutil"
 )
 
-// wsDialer is the core's Dialer over the browser's WebSocket.
-type wsDialer struct{}
-
-type wsSocket struct {
-	ws    safejs.Value
-	mu    sync.Mutex
-	funcs []safejs.Func
-	names []string
-	done  bool
-}
-
-func (wsDialer) Dial(url string, ev misskey.SocketEvents) (misskey.Socket, error) {
-	ctor, err := prop(jsGlobal, "WebSocket")
-	if err != nil || typeOf(ctor) != safejs.TypeFunction {
-		return nil, &misskey.Error{Code: misskey.CodeNetworkError, Message: "this environment has no WebSocket"}
-	}
-	ws, err := ctor.New(url)
-	if err != nil {
-		return nil, &misskey.Error{Code: misskey.CodeNetworkError, Message: "could not open a WebSocket: " + errText(err)}
-	}
-	s := &wsSocket{ws: ws}
-	opened := false
-	listen := func(name string, fn func(args []safejs.Value)) error {
-		f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-			fn(args)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		s.funcs = append(s.funcs, f)
-		s.names = append(s.names, name)
-		_, err = ws.Call("addEventListener", name, f.Value())
-		return err
-	}
-	err = listen("open", func([]safejs.Value) {
-		opened = true
-		ev.Opened()
-	})
-	if err == nil {
-		err = listen("message", func(args []safejs.Value) {
-			data, err := prop(arg(args, 0), "data")
-			if err != nil || typeOf(data) != safejs.TypeString {
-				ev.Message("") // a binary frame: reported as malformed
-				return
-			}
-			text, _ := data.String()
-			ev.Message(text)
-		})
-	}
-	if err == nil {
-		err = listen("close", func([]safejs.Value) {
-			if s.release() {
-				ev.Closed(opened)
-			}
-		})
-	}
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
-}
-
-func (s *wsSocket) Send(text string) error {
-	_, err := s.ws.Call("send", text)
-	return err
-}
-
-// release removes the socket's listeners and releases their js.Funcs,
-// once; it reports whether this call did it.
-func (s *wsSocket) release() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.done {
-		return false
-	}
-	s.done = true
-	for i, f := range s.funcs {
-		_, _ = s.ws.Call("removeEventListener", s.names[i], f.Value())
-		f.Release()
-	}
-	s.funcs = nil
-	return true
-}
-
-func (s *wsSocket) Close() {
-	s.release()
-	_, _ = s.ws.Call("close")
-}
+// A stream object is the core's Stream (reconnects, channels, shared
+// channels pooled, the token probe); this file keeps the page's listeners
+// and shapes the stream's news as JS values.
 
 // jsStream is the state behind one stream object.
 type jsStream struct {
-	s         *misskey.Stream
-	handle    int
-	listeners safejs.Value // Map: "stream:<type>" or "<channel id>:<type>" → [fn]
-	window    []windowListener
+	s      *misskey.Stream
+	handle int
+	window []*jsutil.Listener
 
+	mu sync.Mutex
+	// listeners by "stream:<type>" or "<channel id>:<type>", in the order added.
+	listeners map[string][]safejs.Value
 	// Events that happen while client.stream() runs ("connecting", or an
 	// error that ends the stream at once) are held until the page's code
 	// after the call has run, so that its listeners hear them.
-	mu      sync.Mutex
 	holding bool
 	held    []func()
 }
@@ -153,14 +68,14 @@ var (
 
 func (b *bindings) streamOf(this safejs.Value, method string) (*jsStream, safejs.Value, error) {
 	bad := argError(method + " must be called on a stream or channel made by client.stream()")
-	if typeOf(this) != safejs.TypeObject {
+	if jsutil.TypeOf(this) != safejs.TypeObject {
 		return nil, safejs.Undefined(), bad
 	}
 	record, err := b.streamRecords.Call("get", this)
-	if err != nil || typeOf(record) != safejs.TypeObject {
+	if err != nil || jsutil.TypeOf(record) != safejs.TypeObject {
 		return nil, safejs.Undefined(), bad
 	}
-	hv, _ := prop(record, "handle")
+	hv, _ := jsutil.Prop(record, "handle")
 	h, _ := hv.Int()
 	streamsMu.Lock()
 	st := streams[h]
@@ -171,70 +86,53 @@ func (b *bindings) streamOf(this safejs.Value, method string) (*jsStream, safejs
 	return st, record, nil
 }
 
-// stream: client.stream() → { channel(), subNote(), unsubNote(), on(), off(), close() }.
+// stream: client.stream() → { channel(), subNote(), unsubNote(), on(), off(), state(), reconnect(), close() }.
 func (b *bindings) stream(this safejs.Value, args []safejs.Value) (any, error) {
-	c, err := b.clientOf(this, "stream")
-	if err != nil {
-		return nil, err
-	}
-	listeners, err := mustGet(jsGlobal, "Map").New()
+	c, _, err := b.clientOf(this, "stream")
 	if err != nil {
 		return nil, err
 	}
 	streamsMu.Lock()
 	nextHandle++
 	handle := nextHandle
-	st := &jsStream{listeners: listeners, handle: handle, holding: true}
+	st := &jsStream{handle: handle, holding: true, listeners: map[string][]safejs.Value{}}
 	streams[handle] = st
 	streamsMu.Unlock()
 
-	obj, err := jsObject.Call("create", b.streamProto)
+	obj, err := jsutil.Object.Call("create", b.streamProto)
 	if err != nil {
 		return nil, err
 	}
-	record, err := newObject("handle", handle)
+	record, err := jsutil.NewObject("handle", handle)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := b.streamRecords.Call("set", obj, record); err != nil {
 		return nil, err
 	}
-	_, _ = jsObject.Call("freeze", obj)
+	_, _ = jsutil.Object.Call("freeze", obj)
 
 	h := misskey.StreamHandler{
 		State: func(s misskey.StreamState) {
 			st.deliver(func() {
 				st.emit("stream:state", string(s))
 				if s == misskey.StateClosed {
-					st.closed(handle)
+					st.closed()
 				}
 			})
 		},
 		Channel: func(id, typ string, body []byte) {
-			st.deliver(func() {
-				v, err := parseJSON(body)
-				if err != nil {
-					v = safejs.Null()
-				}
-				st.emit(id+":"+typ, v)
-			})
+			st.deliver(func() { st.emitJSON(id+":"+typ, body) })
 		},
 		Message: func(typ string, body []byte) {
 			if typ == "state" || typ == "error" {
 				return // the library's own events: a server cannot send them
 			}
-			st.deliver(func() {
-				v, err := parseJSON(body)
-				if err != nil {
-					v = safejs.Null()
-				}
-				st.emit("stream:"+typ, v)
-			})
+			st.deliver(func() { st.emitJSON("stream:"+typ, body) })
 		},
 		Error: func(err error) { st.deliver(func() { st.emit("stream:error", toJSError(err)) }) },
 	}
-	core := &misskey.Client{Origin: c.Origin, Token: c.Token, Transport: fetchTransport{}}
-	s, err := core.Stream(misskey.StreamOptions{Dialer: wsDialer{}}, h)
+	s, err := c.Stream(misskey.StreamOptions{}, h)
 	if err != nil {
 		streamsMu.Lock()
 		delete(streams, handle)
@@ -244,86 +142,74 @@ func (b *bindings) stream(this safejs.Value, args []safejs.Value) (any, error) {
 	st.s = s
 	st.watchWindow()
 	// Deliver the held events once the page's current code has run.
-	heldMu.Lock()
-	heldStreams[handle] = st
-	heldMu.Unlock()
-	if _, err := jsQueueMicrotask.Invoke(bind(b.releaseStream, handle)); err != nil {
-		heldMu.Lock()
-		delete(heldStreams, handle)
-		heldMu.Unlock()
+	release, err := jsutil.Bind(b.releaseStream, handle)
+	if err == nil {
+		_, err = jsQueueMicrotask.Invoke(release)
+	}
+	if err != nil {
 		st.release()
 	}
 	return obj, nil
 }
 
-var (
-	jsQueueMicrotask = mustGet(jsGlobal, "queueMicrotask")
-	heldMu           sync.Mutex
-	heldStreams      = map[int]*jsStream{} // streams whose first events wait for the microtask
-)
-
-// windowListener is a listener watchWindow added: where, for what, and the func.
-type windowListener struct {
-	target safejs.Value
-	event  string
-	f      safejs.Func
-}
+var jsQueueMicrotask = jsutil.MustGet(jsutil.Global, "queueMicrotask")
 
 // watchWindow reconnects at once when the page comes back online or to
 // the foreground.
 func (st *jsStream) watchWindow() {
 	for _, target := range []struct{ obj, event string }{{"window", "online"}, {"document", "visibilitychange"}} {
-		t, err := prop(jsGlobal, target.obj)
-		if err != nil || typeOf(t) != safejs.TypeObject {
+		t, err := jsutil.Prop(jsutil.Global, target.obj)
+		if err != nil || jsutil.TypeOf(t) != safejs.TypeObject {
 			continue
 		}
-		f, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
-			if target.obj == "document" && strProp(t, "visibilityState") != "visible" {
-				return nil
+		l, err := jsutil.Listen(t, target.event, func([]safejs.Value) {
+			if target.obj == "document" && jsutil.Str(t, "visibilityState") != "visible" {
+				return
 			}
 			st.s.Reconnect()
-			return nil
 		})
-		if err != nil {
-			continue
+		if err == nil {
+			st.window = append(st.window, l)
 		}
-		if _, err := t.Call("addEventListener", target.event, f.Value()); err != nil {
-			f.Release()
-			continue
-		}
-		st.window = append(st.window, windowListener{t, target.event, f})
 	}
 }
 
 // closed forgets the stream and releases its window listeners.
-func (st *jsStream) closed(handle int) {
+func (st *jsStream) closed() {
 	streamsMu.Lock()
-	delete(streams, handle)
+	delete(streams, st.handle)
 	streamsMu.Unlock()
 	for _, l := range st.window {
-		_, _ = l.target.Call("removeEventListener", l.event, l.f.Value())
-		l.f.Release()
+		l.Remove()
 	}
 	st.window = nil
+	st.mu.Lock()
+	st.listeners = map[string][]safejs.Value{}
+	st.mu.Unlock()
+}
+
+// emitJSON parses body once, in the browser, for every listener of key.
+func (st *jsStream) emitJSON(key string, body []byte) {
+	st.mu.Lock()
+	n := len(st.listeners[key])
+	st.mu.Unlock()
+	if n == 0 {
+		return // nobody listens: not even parsed
+	}
+	v, err := parseJSON(body)
+	if err != nil {
+		v = safejs.Null()
+	}
+	st.emit(key, v)
 }
 
 // emit calls every listener of key with v. A listener that throws does not
 // stop the others; nothing waits for a listener's Promise.
 func (st *jsStream) emit(key string, v any) {
-	list, err := st.listeners.Call("get", key)
-	if err != nil || typeOf(list) != safejs.TypeObject {
-		return
-	}
-	fns, err := list.Call("slice")
-	if err != nil {
-		return
-	}
-	n, _ := lengthOf(fns)
-	for i := range n {
-		fn, err := prop(fns, i)
-		if err != nil {
-			continue
-		}
+	st.mu.Lock()
+	fns := append([]safejs.Value(nil), st.listeners[key]...)
+	st.mu.Unlock()
+	for _, fn := range fns {
 		if _, err := fn.Invoke(v); err != nil {
 			reportListenerError(key, err)
 		}
@@ -331,18 +217,19 @@ func (st *jsStream) emit(key string, v any) {
 }
 
 func reportListenerError(key string, err error) {
-	if console, e := prop(jsGlobal, "console"); e == nil && typeOf(console) == safejs.TypeObject {
-		_, _ = console.Call("error", "misskey: a stream listener ("+key+") threw: "+errText(err))
+	if console, e := jsutil.Prop(jsutil.Global, "console"); e == nil && jsutil.TypeOf(console) == safejs.TypeObject {
+		_, _ = console.Call("error", "misskey: a stream listener ("+key+") threw: "+jsutil.ErrText(err))
 	}
 }
 
-// on / off for stream and channel objects: key prefix is "stream" or the channel id.
+// on adds (or, with add false, removes) a listener; prefix is "stream" or
+// a channel id. A function is added once per event type.
 func (st *jsStream) on(prefix string, args []safejs.Value, add bool) error {
-	typV, fn := arg(args, 0), arg(args, 1)
-	if typeOf(typV) != safejs.TypeString {
+	typV, fn := jsutil.Arg(args, 0), jsutil.Arg(args, 1)
+	if jsutil.TypeOf(typV) != safejs.TypeString {
 		return argError("the event type must be a string, not " + describe(typV))
 	}
-	if typeOf(fn) != safejs.TypeFunction {
+	if jsutil.TypeOf(fn) != safejs.TypeFunction {
 		return argError("the listener must be a function, not " + describe(fn))
 	}
 	typ, _ := typV.String()
@@ -350,47 +237,48 @@ func (st *jsStream) on(prefix string, args []safejs.Value, add bool) error {
 		return argError("bad event type")
 	}
 	key := prefix + ":" + typ
-	list, err := st.listeners.Call("get", key)
-	if err != nil {
-		return err
-	}
-	if typeOf(list) != safejs.TypeObject {
-		if list, err = jsArray.New(); err != nil {
-			return err
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	list := st.listeners[key]
+	for i, f := range list {
+		if f.Equal(fn) {
+			if !add {
+				st.listeners[key] = append(list[:i:i], list[i+1:]...)
+			}
+			return nil
 		}
-		if _, err := st.listeners.Call("set", key, list); err != nil {
-			return err
+	}
+	if add {
+		st.listeners[key] = append(list, fn)
+	}
+	return nil
+}
+
+// forget removes every listener of a channel id.
+func (st *jsStream) forget(id string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for k := range st.listeners {
+		if len(k) > len(id) && k[:len(id)+1] == id+":" {
+			delete(st.listeners, k)
 		}
 	}
-	idx, err := list.Call("indexOf", fn)
-	if err != nil {
-		return err
-	}
-	i, _ := idx.Int()
-	switch {
-	case add && i < 0:
-		_, err = list.Call("push", fn)
-	case !add && i >= 0:
-		_, err = list.Call("splice", i, 1)
-	}
-	return err
 }
 
 // makeStreamAPI builds the prototypes of stream and channel objects.
 func (b *bindings) makeStreamAPI() error {
 	var err error
 	b.releaseStream = b.g.exportSync(func(_ safejs.Value, args []safejs.Value) (any, error) {
-		h, _ := arg(args, 0).Int()
-		heldMu.Lock()
-		st := heldStreams[h]
-		delete(heldStreams, h)
-		heldMu.Unlock()
+		h, _ := jsutil.Arg(args, 0).Int()
+		streamsMu.Lock()
+		st := streams[h]
+		streamsMu.Unlock()
 		if st != nil {
 			st.release()
 		}
 		return nil, nil
 	})
-	if b.streamRecords, err = mustGet(jsGlobal, "WeakMap").New(); err != nil {
+	if b.streamRecords, err = jsutil.MustGet(jsutil.Global, "WeakMap").New(); err != nil {
 		return err
 	}
 	g := b.g
@@ -398,41 +286,28 @@ func (b *bindings) makeStreamAPI() error {
 		return g.exportSync(func(this safejs.Value, args []safejs.Value) (any, error) {
 			st, record, err := b.streamOf(this, name)
 			if err != nil {
-				return nil, err
+				if record.IsUndefined() || name == "on" || name == "off" {
+					return nil, err
+				}
+				return nil, nil // the stream is closed: nothing to do
 			}
-			id := strProp(record, "id")
+			id := jsutil.Str(record, "id")
 			if id == "" {
 				return nil, argError(name + " must be called on a channel")
 			}
 			return fn(st, id, args)
 		})
 	}
-	if b.channelProto, err = newObject(
+	if b.channelProto, err = jsutil.NewObject(
 		"on", channelMethod("on", func(st *jsStream, id string, args []safejs.Value) (any, error) {
 			return nil, st.on(id, args, true)
 		}),
 		"off", channelMethod("off", func(st *jsStream, id string, args []safejs.Value) (any, error) {
 			return nil, st.on(id, args, false)
 		}),
-		"dispose", g.exportSync(func(this safejs.Value, args []safejs.Value) (any, error) {
-			st, record, err := b.streamOf(this, "dispose")
-			if err != nil {
-				if record.IsUndefined() {
-					return nil, err
-				}
-				return nil, nil // the stream is closed: nothing to do
-			}
-			id := strProp(record, "id")
+		"dispose", channelMethod("dispose", func(st *jsStream, id string, args []safejs.Value) (any, error) {
 			st.s.Disconnect(id)
-			// Forget the channel's listeners.
-			keys, _ := jsArray.Call("from", mustCall(st.listeners, "keys"))
-			n, _ := lengthOf(keys)
-			for i := range n {
-				k, _ := prop(keys, i)
-				if ks, _ := k.String(); len(ks) > len(id) && ks[:len(id)+1] == id+":" {
-					_, _ = st.listeners.Call("delete", k)
-				}
-			}
+			st.forget(id)
 			return nil, nil
 		}),
 	); err != nil {
@@ -450,25 +325,25 @@ func (b *bindings) makeStreamAPI() error {
 				switch name {
 				case "state":
 					return string(misskey.StateClosed), nil
-				case "on", "off", "reconnect", "unsubNote":
+				case "on", "off", "reconnect", "unsubNote", "close":
 					return nil, nil
 				}
 				return nil, err
 			}
-			if strProp(record, "id") != "" {
+			if jsutil.Str(record, "id") != "" {
 				return nil, argError(name + " must be called on a stream")
 			}
 			return fn(st, args)
 		})
 	}
-	b.streamProto, err = newObject(
+	b.streamProto, err = jsutil.NewObject(
 		"channel", streamMethod("channel", func(st *jsStream, args []safejs.Value) (any, error) {
-			nameV := arg(args, 0)
-			if typeOf(nameV) != safejs.TypeString {
+			nameV := jsutil.Arg(args, 0)
+			if jsutil.TypeOf(nameV) != safejs.TypeString {
 				return nil, argError("the channel name must be a string like \"homeTimeline\", not " + describe(nameV))
 			}
 			name, _ := nameV.String()
-			params, err := paramsJSON(arg(args, 1))
+			params, err := paramsJSON(jsutil.Arg(args, 1))
 			if err != nil {
 				return nil, err
 			}
@@ -476,31 +351,31 @@ func (b *bindings) makeStreamAPI() error {
 			if err != nil {
 				return nil, err
 			}
-			ch, err := jsObject.Call("create", b.channelProto)
+			ch, err := jsutil.Object.Call("create", b.channelProto)
 			if err != nil {
 				return nil, err
 			}
-			_ = set(ch, "id", id)
-			_ = set(ch, "channel", name)
-			record, err := newObject("handle", st.handle, "id", id)
+			_ = jsutil.Set(ch, "id", id)
+			_ = jsutil.Set(ch, "channel", name)
+			record, err := jsutil.NewObject("handle", st.handle, "id", id)
 			if err != nil {
 				return nil, err
 			}
 			if _, err := b.streamRecords.Call("set", ch, record); err != nil {
 				return nil, err
 			}
-			_, _ = jsObject.Call("freeze", ch)
+			_, _ = jsutil.Object.Call("freeze", ch)
 			return ch, nil
 		}),
 		"subNote", streamMethod("subNote", func(st *jsStream, args []safejs.Value) (any, error) {
-			id, err := noteID(arg(args, 0))
+			id, err := noteID(jsutil.Arg(args, 0))
 			if err != nil {
 				return nil, err
 			}
 			return nil, st.s.SubNote(id)
 		}),
 		"unsubNote", streamMethod("unsubNote", func(st *jsStream, args []safejs.Value) (any, error) {
-			id, err := noteID(arg(args, 0))
+			id, err := noteID(jsutil.Arg(args, 0))
 			if err != nil {
 				return nil, err
 			}
@@ -520,14 +395,7 @@ func (b *bindings) makeStreamAPI() error {
 			st.s.Reconnect()
 			return nil, nil
 		}),
-		"close", g.exportSync(func(this safejs.Value, args []safejs.Value) (any, error) {
-			st, record, err := b.streamOf(this, "close")
-			if err != nil {
-				if record.IsUndefined() {
-					return nil, err
-				}
-				return nil, nil // already closed
-			}
+		"close", streamMethod("close", func(st *jsStream, args []safejs.Value) (any, error) {
 			st.s.Close()
 			return nil, nil
 		}),
@@ -536,17 +404,9 @@ func (b *bindings) makeStreamAPI() error {
 }
 
 func noteID(v safejs.Value) (string, error) {
-	if typeOf(v) != safejs.TypeString {
+	if jsutil.TypeOf(v) != safejs.TypeString {
 		return "", argError("the note id must be a string, not " + describe(v))
 	}
 	s, _ := v.String()
 	return s, nil
-}
-
-func mustCall(v safejs.Value, method string) safejs.Value {
-	r, err := v.Call(method)
-	if err != nil {
-		return safejs.Undefined()
-	}
-	return r
 }

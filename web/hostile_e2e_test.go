@@ -246,7 +246,7 @@ func TestHostileServerInChromium(t *testing.T) {
 	wantFail(t, ctx, `mk.miauth.complete("`+page+`?session=0b7f6c1e-1d2a-4a4e-9d0c-2f7b4e0e9a11")`, "UNKNOWN_SESSION", 0)
 	// A pending sign-in older than an hour: the same.
 	s := eval[string](t, ctx, `mk.miauth.start({ origin: "`+hostile+`" }).session`)
-	eval[bool](t, ctx, `(() => { const k = "misskey-wasm:miauth"; localStorage.setItem(k, localStorage.getItem(k).replace(/ (\d+)\n/g, (m, ms) => " " + (Number(ms) - 3600001) + "\n")); return true; })()`)
+	eval[bool](t, ctx, `(() => { const k = "misskey-wasm:signin:`+s+`"; const v = JSON.parse(localStorage.getItem(k)); v.started -= 3600001; localStorage.setItem(k, JSON.stringify(v)); return true; })()`)
 	wantFail(t, ctx, `mk.miauth.complete("`+page+`?session=`+s+`")`, "UNKNOWN_SESSION", 0)
 	if checks.Load() != n {
 		t.Errorf("%d checks sent for sessions this browser did not start or let expire", checks.Load()-n)

@@ -124,8 +124,8 @@ func TestLibraryInChromium(t *testing.T) {
 	if !strings.HasPrefix(start.URL, fake.URL+"/miauth/"+start.Session+"?") || !strings.Contains(start.URL, "callback="+strings.ReplaceAll(strings.ReplaceAll(page, ":", "%3A"), "/", "%2F")) {
 		t.Fatalf("consent URL %s", start.URL)
 	}
-	// The pending sign-in is remembered in localStorage, with no token.
-	if v := eval[string](t, ctx, `localStorage.getItem("misskey-wasm:miauth")`); !strings.Contains(v, start.Session) {
+	// The pending sign-in is remembered in localStorage, with its origin.
+	if v := eval[string](t, ctx, `localStorage.getItem("misskey-wasm:signin:`+start.Session+`")`); !strings.Contains(v, `"origin":"`+fake.URL+`"`) {
 		t.Fatalf("pending sign-in not in localStorage: %q", v)
 	}
 
@@ -153,7 +153,7 @@ func TestLibraryInChromium(t *testing.T) {
 	if loc := eval[string](t, ctx, `location.href`); loc != page {
 		t.Errorf("address bar still %q", loc)
 	}
-	if v := eval[string](t, ctx, `localStorage.getItem("misskey-wasm:miauth") || ""`); strings.Contains(v, start.Session) {
+	if v := eval[bool](t, ctx, `localStorage.getItem("misskey-wasm:signin:`+start.Session+`") !== null`); v {
 		t.Error("the pending sign-in was not forgotten")
 	}
 	if n := eval[int](t, ctx, `mk.accounts.list().filter(a => a.token === "`+acct.Token+`").length`); n != 1 {
