@@ -240,6 +240,9 @@ func retryAfter(header string, info []byte) time.Duration {
 // rounded up to a whole millisecond: a non-negative value below 10^12, else
 // ok is false. (strconv.ParseFloat would cost the wasm build 9 KB gzip.)
 func jsonMillis(raw []byte) (ms int64, ok bool) {
+	if len(raw) == 0 {
+		return 0, false
+	}
 	end, err := skipJSONNumber(raw, 0)
 	if err != nil || end != len(raw) || raw[0] == '-' {
 		return 0, false

@@ -4,8 +4,11 @@ package misskey_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log"
+	"strings"
 
 	"github.com/misskey-wasm/misskey-wasm/misskey"
 	"github.com/misskey-wasm/misskey-wasm/misskey/misskeytest"
@@ -70,7 +73,8 @@ func ExampleError() {
 	defer srv.Close()
 	c, _ := misskey.NewClient(srv.URL, "") // no token
 	_, err := c.Request(context.Background(), "i", nil)
-	if e, ok := err.(*misskey.Error); ok {
+	var e *misskey.Error
+	if errors.As(err, &e) {
 		fmt.Println(e.Status, e.Code)
 	}
 	// Output: 401 CREDENTIAL_REQUIRED
@@ -115,4 +119,52 @@ func ExampleClient_Stream() {
 	srv.PostNote(srv.SignedIn(), "hello, stream")
 	fmt.Println(<-notes)
 	// Output: note
+}
+
+// Drive a call without a context: prepare it, send it, read its Outcome.
+// (An event-loop driver sends k.Request() itself and hands the answer to
+// k.Finish.)
+func ExampleClient_NewCall() {
+	srv := misskeytest.NewServer()
+	defer srv.Close()
+	c, _ := misskey.NewClient(srv.URL, srv.SignedIn().Token)
+	k, err := c.NewCall("notes/create", []byte(`{"text":"hello"}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(k.Request().URL == srv.URL+"/api/notes/create")
+	out := k.Send(nil) // nil: never cancelled
+	fmt.Println(out.Err == nil, len(out.Body) > 0)
+	// Output:
+	// true
+	// true true
+}
+
+// Upload a file to the drive.
+func ExampleClient_Upload() {
+	srv := misskeytest.NewServer()
+	defer srv.Close()
+	c, _ := misskey.NewClient(srv.URL, srv.SignedIn().Token)
+	raw, err := c.Upload(context.Background(), strings.NewReader("hello"), misskey.UploadOptions{Name: "hello.txt", Comment: "a greeting"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	var file struct{ Name, Comment string }
+	json.Unmarshal(raw, &file)
+	fmt.Println(file.Name, "/", file.Comment)
+	// Output: hello.txt / a greeting
+}
+
+// Keep accounts, one storage entry each (a browser's localStorage through
+// misskey/browser, or memory).
+func ExampleAccountStore() {
+	store := &misskey.AccountStore{Storage: misskey.NewMemoryStorage()}
+	a, _ := misskey.NewAccount("https://misskey.example", "token1", []byte(`{"id":"9abc","username":"alice"}`))
+	store.Put(a)
+	b, _ := misskey.NewAccount("https://misskey.example", "token2", []byte(`{"id":"9abc","username":"alice"}`))
+	store.Put(b) // the same user again: replaces the entry
+	for _, acct := range store.List() {
+		fmt.Println(acct.Username, acct.Token)
+	}
+	// Output: alice token2
 }

@@ -1,4 +1,6 @@
-// Code generated from the Misskey 2025.11.1 permission list (shared/misskey/permissions.txt). DO NOT EDIT.
+// The permission list of Misskey 2025.11.1 (packages/misskey-js/src/consts.ts,
+// permissions), copied from testdata/permissions-2025.11.1.txt, the release's
+// list; TestPermissionsMatchRelease holds the two to the same names.
 
 package misskey
 

@@ -132,9 +132,9 @@ var sharedChannels = map[string]bool{
 	"main": true, "drive": true, "admin": true, "queueStats": true, "serverStats": true, "reversi": true,
 }
 
-// DefaultDialer is the Dialer streams use when StreamOptions has none: the
-// wasm build sets the browser's WebSocket; native builds set one in
-// stream_native.go.
+// DefaultDialer is the Dialer streams use when StreamOptions has none:
+// WebSocketDialer in native builds; importing misskey/browser sets the
+// browser's WebSocket.
 var DefaultDialer Dialer
 
 // StreamURL is the streaming URL of origin for token: ws(s)://host/streaming,

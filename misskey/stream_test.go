@@ -389,3 +389,65 @@ func TestStreamOpenTimeout(t *testing.T) {
 	s.Close()
 	rec.want(t, "state:closed")
 }
+
+// Misskey ignores a second connect of a channel it shares per socket
+// ("main"): the stream connects it once, gives each Connect its own id, and
+// disconnects it when the last id is.
+func TestStreamSharedChannels(t *testing.T) {
+	d := newFakeDialer()
+	rec := newRecorder()
+	c := &Client{Origin: "https://misskey.example", Token: "t"}
+	s, _ := c.Stream(StreamOptions{Dialer: d, Keepalive: -1}, rec.handler())
+	defer s.Close()
+	a, _ := s.Connect("main", nil)
+	b, _ := s.Connect("main", nil)
+	tl1, _ := s.Connect("homeTimeline", nil)
+	tl2, _ := s.Connect("homeTimeline", nil) // not shared: two connections
+	sock := d.next(t, time.Second)
+	sock.ev.Opened()
+	rec.want(t, "state:open")
+	count := func(substr string) int {
+		n := 0
+		for _, f := range sock.frames() {
+			if strings.Contains(f, substr) {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor(t, "the connects", func() bool { return count(`"type":"connect"`) == 3 })
+	if count(`"channel":"main"`) != 1 || count(`"channel":"homeTimeline"`) != 2 {
+		t.Fatalf("connect frames %v", sock.frames())
+	}
+	// The server confirms the one main connection: both ids hear it.
+	sock.ev.Message(`{"type":"connected","body":{"id":"` + a + `"}}`)
+	rec.want(t, `top:connected/{"id":"`+a+`"}`)
+	rec.want(t, `top:connected/{"id":"`+b+`"}`)
+	// A message on main reaches both ids.
+	sock.ev.Message(`{"type":"channel","body":{"id":"` + a + `","type":"notification","body":{"n":1}}}`)
+	rec.want(t, "msg:"+a+`/notification/{"n":1}`)
+	rec.want(t, "msg:"+b+`/notification/{"n":1}`)
+	// A third main joins the confirmed connection and is told at once.
+	c3, _ := s.Connect("main", nil)
+	rec.want(t, `top:connected/{"id":"`+c3+`"}`)
+	s.Disconnect(a)
+	s.Disconnect(c3)
+	sock.ev.Message(`{"type":"channel","body":{"id":"` + a + `","type":"notification","body":{"n":2}}}`)
+	rec.want(t, "msg:"+b+`/notification/{"n":2}`)
+	if count(`"type":"disconnect"`) != 0 {
+		t.Fatal("main was disconnected while an id still used it")
+	}
+	s.Disconnect(b)
+	waitFor(t, "main's disconnect", func() bool { return count(`"type":"disconnect","body":{"id":"`+a+`"}`) == 1 })
+	s.Disconnect(tl1)
+	waitFor(t, "a timeline's disconnect", func() bool { return count(`"type":"disconnect"`) == 2 })
+	// After a reconnect, only what is still connected is sent again, once.
+	sock.ev.Closed(true)
+	sock2 := d.next(t, 3*time.Second)
+	sock2.ev.Opened()
+	waitFor(t, "the reconnect's connects", func() bool { return len(sock2.frames()) > 0 })
+	time.Sleep(50 * time.Millisecond)
+	if f := sock2.frames(); len(f) != 1 || !strings.Contains(f[0], `"id":"`+tl2+`"`) {
+		t.Errorf("after the reconnect: %v", f)
+	}
+}

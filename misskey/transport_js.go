@@ -2,7 +2,7 @@
 
 package misskey
 
-// DefaultTransport is the Transport a Client uses when its own is nil. The
-// wasm bindings set it to their fetch transport; it is nil until then, and a
-// call made without one fails with NETWORK_ERROR.
+// DefaultTransport is the Transport a Client uses when its own is nil.
+// Importing misskey/browser sets it to the browser's fetch; until then it is
+// nil, and a call made without a Transport fails with NETWORK_ERROR.
 var DefaultTransport Transport

@@ -93,20 +93,12 @@ func (b *bindings) removeAccount(_ safejs.Value, args []safejs.Value) (func() (a
 	if err := checkOptions(opts, "accounts.remove's options"); err != nil {
 		return nil, err
 	}
-	revoke, err := optBool(opts, "revoke")
-	if err != nil {
+	var revoke, allowHTTP bool
+	var origin, token string
+	if err := readOptions(opts, "revoke", &revoke, "allowHttp", &allowHTTP); err != nil {
 		return nil, err
 	}
-	allowHTTP, err := optBool(opts, "allowHttp")
-	if err != nil {
-		return nil, err
-	}
-	origin, err := optString(a, "origin")
-	if err != nil {
-		return nil, err
-	}
-	token, err := optString(a, "token")
-	if err != nil {
+	if err := readOptions(a, "origin", &origin, "token", &token); err != nil {
 		return nil, err
 	}
 	user, _ := option(a, "user")

@@ -12,9 +12,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hack-pad/safejs"
+	"github.com/misskey-wasm/misskey-wasm/misskey"
+	"github.com/misskey-wasm/misskey-wasm/misskey/browser"
 	"github.com/misskey-wasm/misskey-wasm/misskey/browser/jsutil"
+	"github.com/misskey-wasm/misskey-wasm/misskey/misskeytest"
 )
 
 // The test's shorthands for the shared JS helpers.
@@ -586,5 +590,176 @@ func TestStreamsLeaveNothing(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > base {
 		t.Errorf("%d goroutines after closing 30 streams, %d before", n, base)
+	}
+}
+
+// Only a successful check, or the hour's expiry, consumes a pending
+// sign-in: an aborted or timed-out wait leaves it for the next attempt.
+func TestWaitKeepsSignInUntilSuccess(t *testing.T) {
+	v := ok(t, `mk.miauth.start({ origin, allowHttp: true, permission: ["read:account"] })`)
+	session := str(v, "session")
+	target := `{ origin, session: "` + session + `" }`
+	fails(t, `(() => { const c = new AbortController(); setTimeout(() => c.abort(), 200); return mk.miauth.wait(`+target+`, { interval: 500, signal: c.signal }); })()`, "ABORTED", 0)
+	fails(t, `mk.miauth.wait(`+target+`, { interval: 500, timeout: 600 })`, "TIMEOUT", 0)
+	// A wait with a mistyped origin leaves the right origin's entry alone.
+	fails(t, `mk.miauth.wait({ origin: "https://misskey.example", session: "`+session+`" })`, "UNKNOWN_SESSION", 0)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		control(t, "approve?session="+session+"&permission=read:account", "")
+	}()
+	if str(ok(t, `mk.miauth.wait(`+target+`, { interval: 500, timeout: 10000 })`), "user.username") != "alice" {
+		t.Fatal("a wait after an aborted one did not sign in")
+	}
+	fails(t, `mk.miauth.wait(`+target+`)`, "UNKNOWN_SESSION", 0)
+	fails(t, `mk.miauth.complete("https://my.app/cb?session=`+session+`")`, "UNKNOWN_SESSION", 0)
+}
+
+// A signal that has aborted already gives ABORTED before anything else is
+// looked at, and sends nothing.
+func TestAbortedSignalFirst(t *testing.T) {
+	reset(t)
+	pre := `(() => { const c = new AbortController(); c.abort(); return c.signal; })()`
+	for _, expr := range []string{
+		`mk.miauth.wait({ origin, session: "never-started" }, { signal: ` + pre + ` })`,
+		`mk.miauth.wait(undefined, { signal: ` + pre + ` })`,
+		`mk.client(origin).request("meta", {}, { signal: ` + pre + ` })`,
+		`mk.client(origin).upload(new Blob(["x"]), { signal: ` + pre + ` })`,
+	} {
+		fails(t, expr, "ABORTED", 0)
+	}
+	if n := len(requests(t)); n != 0 {
+		t.Errorf("%d requests sent for aborted calls", n)
+	}
+}
+
+// Error messages quote a page's values whole characters at a time, with
+// quotes and control characters escaped.
+func TestErrorQuoting(t *testing.T) {
+	e := fails(t, `mk.miauth.start({ origin: "misskey.example", callback: "https://other.example/x" + "é".repeat(80) + "\"x\u0001" })`, "INVALID_ARGUMENT", 0)
+	msg := strProp(e, "message")
+	if !utf8.ValidString(msg) || strings.ContainsRune(msg, utf8.RuneError) {
+		t.Errorf("message cut a character: %q", msg)
+	}
+	e = fails(t, `mk.miauth.start({ origin: "misskey.example", callback: "https://other.example/\"x\u0001" })`, "INVALID_ARGUMENT", 0)
+	if msg := strProp(e, "message"); !strings.Contains(msg, `\"x\x01`) {
+		t.Errorf("message does not escape: %q", msg)
+	}
+}
+
+// Browser timers overflow above 2^31−1 ms (Node's AbortSignal.timeout fires
+// after 1 ms): such a timeout is refused.
+func TestTimeoutLimit(t *testing.T) {
+	for _, expr := range []string{
+		`mk.client(origin).request("meta", {}, { timeout: 2147483648 })`,
+		`mk.client(origin).upload(new Blob(["x"]), { timeout: 1e10 })`,
+		`mk.miauth.wait({ origin, session: "x" }, { timeout: 2 ** 31 })`,
+		`mk.miauth.wait({ origin, session: "x" }, { interval: 2 ** 32 })`,
+	} {
+		fails(t, expr, "INVALID_ARGUMENT", 0)
+	}
+	if v := ok(t, `mk.client(origin).request("meta", {}, { timeout: 2147483647 })`); str(v, "version") == "" {
+		t.Error("the longest timeout was refused")
+	}
+}
+
+// misskey.js's isDirect (the fast path of client.request) and the core's
+// (*Call).Direct agree.
+func TestDirectMirror(t *testing.T) {
+	start := strings.Index(loaderJS, "// glue:begin")
+	end := strings.Index(loaderJS, "// glue:end")
+	fn, err := mustGet(jsGlobal, "Function").New(loaderJS[start:end] + "\nreturn makeGlue().isDirect;")
+	if err != nil {
+		t.Fatal(err)
+	}
+	isDirect, err := fn.Invoke()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := (&misskey.Client{Origin: "https://misskey.example"}).NewCall("meta", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, status := range []int{0, 100, 199, 200, 201, 204, 206, 299, 300, 302, 304, 399, 400, 401, 404, 429, 500, 502} {
+		for _, ctype := range []string{"", "application/json", "application/json; charset=utf-8", "text/html", "application/activity+json", "text/plain; json"} {
+			for _, length := range []string{"", "0", "17", "16777216", "16777217", "99999999999", "abc", "-5", "+5", "1e3", " 5"} {
+				var lv any = length
+				if length == "" {
+					lv = nil // no header: Headers.get gives null
+				}
+				js, err := isDirect.Invoke(status, ctype, lv, misskey.DefaultMaxResponseBytes)
+				if err != nil {
+					t.Fatal(err)
+				}
+				l := int64(-1)
+				if length != "" {
+					l = browser.ParseLength(length)
+				}
+				if got, want := truthy(js), k.Direct(status, ctype, l); got != want {
+					t.Errorf("isDirect(%d, %q, %q) = %v, Direct = %v", status, ctype, length, got, want)
+				}
+				n++
+			}
+		}
+	}
+	t.Logf("%d cases agree", n)
+}
+
+// A second "main" on one stream is not silently dead: Misskey connects a
+// shared channel once per socket, and the library shares it.
+func TestSharedMainChannel(t *testing.T) {
+	tok := control(t, "token?permission=read:account", "")
+	ok(t, `(() => {
+		globalThis.sh = { a: [], b: [], connected: 0 };
+		globalThis.shs = mk.client({ origin, token: "`+tok+`" }).stream();
+		shs.on("connected", () => sh.connected++);
+		globalThis.shA = shs.channel("main");
+		shA.on("mention", n => sh.a.push(n.text));
+		shs.channel("main").on("mention", n => sh.b.push(n.text));
+	})()`)
+	waitJS(t, `sh.connected === 2`)
+	control(t, "mention?text=hello", "")
+	waitJS(t, `sh.a.includes("@alice hello") && sh.b.includes("@alice hello")`)
+	ok(t, `shA.dispose()`)
+	control(t, "mention?text=again", "")
+	waitJS(t, `sh.b.includes("@alice again")`)
+	if n := js(t, `sh.a.length`); func() int { i, _ := n.Int(); return i }() != 1 {
+		t.Error("a disposed channel still hears messages")
+	}
+	ok(t, `shs.close()`)
+}
+
+// mk.client's rateLimitRetries: a 429 is sent again after the wait asked for.
+func TestRateLimitRetries(t *testing.T) {
+	reset(t)
+	control(t, "fault", `{"Endpoint":"meta","RateLimit":true,"RetryAfterMs":300,"Times":1}`)
+	if v := ok(t, `mk.client({ origin, rateLimitRetries: 1 }).request("meta")`); str(v, "version") != "2025.11.1" {
+		t.Errorf("after a retry: %v", v)
+	}
+	if n := len(requests(t)); n != 2 {
+		t.Errorf("%d requests, want 2 (one retry)", n)
+	}
+	control(t, "fault", `{"Endpoint":"meta","RateLimit":true,"RetryAfterMs":300}`)
+	fails(t, `mk.client({ origin, rateLimitRetries: 2 }).request("meta")`, "RATE_LIMIT_EXCEEDED", 429)
+	fails(t, `(() => { const c = new AbortController(); setTimeout(() => c.abort(), 100); return mk.client({ origin, rateLimitRetries: 2 }).request("meta", {}, { signal: c.signal }); })()`, "ABORTED", 0)
+	fails(t, `mk.client({ origin, rateLimitRetries: 11 })`, "INVALID_ARGUMENT", 0)
+	reset(t)
+}
+
+// The browser's Socket keeps the Socket contract (misskeytest.TestSocket).
+func TestBrowserSocketContract(t *testing.T) {
+	ws := "ws" + strings.TrimPrefix(origin, "http")
+	misskeytest.TestSocket(t, browser.Dialer{}, ws+"/streaming", ws+"/__test/hang")
+}
+
+func waitJS(t *testing.T, cond string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if truthy(js(t, cond)) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited for %s", cond)
+		}
 	}
 }

@@ -197,8 +197,7 @@ func (b *bindings) outcome(out misskey.Outcome) (any, error) {
 }
 
 // prepare: client.request(endpoint, params?, { signal, timeout }?) is
-// checked here and turned into the plan [url, body, timeoutMs, signal,
-// record] that misskey.js's send fetches.
+// checked here and turned into the plan that misskey.js's send fetches.
 func (b *bindings) prepare(this safejs.Value, args []safejs.Value) (any, error) {
 	c, record, err := b.clientOf(this, "request")
 	if err != nil {
@@ -224,8 +223,15 @@ func (b *bindings) prepare(this safejs.Value, args []safejs.Value) (any, error) 
 		return nil, err
 	}
 	k.Timeout = timeout
+	// One string, "url\x00timeoutMs\x00body\x00record", is one value to
+	// make and hand over (neither a URL nor JSON text holds a NUL; the record
+	// comes last, whole); an array only when there is a signal to hand on.
 	req := k.Request()
-	return jsutil.Array.New(req.URL, string(req.Body), k.EffectiveTimeout().Milliseconds(), signal, endpoint+" "+record)
+	plan := req.URL + "\x00" + strconv.FormatInt(k.EffectiveTimeout().Milliseconds(), 10) + "\x00" + string(req.Body) + "\x00" + endpoint + " " + record
+	if signal.IsUndefined() {
+		return plan, nil
+	}
+	return jsutil.Array.New(plan, signal)
 }
 
 // callOptions reads { timeout, signal }: timeout 0 means the default.
@@ -260,22 +266,12 @@ func (b *bindings) upload(this safejs.Value, args []safejs.Value) (func() (any, 
 		return nil, err
 	}
 	var o misskey.UploadOptions
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{{"name", &o.Name}, {"folderId", &o.FolderID}, {"comment", &o.Comment}} {
-		if *f.dst, err = optString(opts, f.name); err != nil {
-			return nil, err
-		}
+	if err := readOptions(opts, "name", &o.Name, "folderId", &o.FolderID, "comment", &o.Comment,
+		"isSensitive", &o.IsSensitive, "force", &o.Force); err != nil {
+		return nil, err
 	}
 	if o.Name == "" {
 		o.Name = blob.Name()
-	}
-	if o.IsSensitive, err = optBool(opts, "isSensitive"); err != nil {
-		return nil, err
-	}
-	if o.Force, err = optBool(opts, "force"); err != nil {
-		return nil, err
 	}
 	onProgress, err := option(opts, "onProgress")
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/hack-pad/safejs"
 	"github.com/misskey-wasm/misskey-wasm/misskey"
@@ -409,4 +410,32 @@ func stringList(opts safejs.Value, name string) ([]string, error) {
 		}
 	}
 	return nil, argError("option " + name + " must be an array of strings or a comma-separated string, not " + describe(v))
+}
+
+// readOptions reads several options of opts at once, in name/pointer
+// pairs: a *string, *bool, *[]string (stringList) or *time.Duration
+// (optMillis) each. The first bad option is the error.
+func readOptions(opts safejs.Value, pairs ...any) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		name := pairs[i].(string)
+		var err error
+		switch dst := pairs[i+1].(type) {
+		case *string:
+			*dst, err = optString(opts, name)
+		case *bool:
+			*dst, err = optBool(opts, name)
+		case *[]string:
+			*dst, err = stringList(opts, name)
+		case *time.Duration:
+			var ms int64
+			ms, _, err = optMillis(opts, name)
+			*dst = time.Duration(ms) * time.Millisecond
+		default:
+			panic("readOptions: unknown type for " + name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -22,28 +22,10 @@ func (b *bindings) start(_ safejs.Value, args []safejs.Value) (any, error) {
 	if origin == "" {
 		return nil, argError("miauth.start needs an origin, like \"misskey.example\"")
 	}
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{{"name", &o.Name}, {"icon", &o.Icon}, {"callback", &o.Callback}} {
-		if *f.dst, err = optString(opts, f.name); err != nil {
-			return nil, err
-		}
-	}
-	if o.Permission, err = stringList(opts, "permission"); err != nil {
-		return nil, err
-	}
-	if o.ExtraPermissions, err = stringList(opts, "extraPermissions"); err != nil {
-		return nil, err
-	}
-	if o.AllowHTTP, err = optBool(opts, "allowHttp"); err != nil {
-		return nil, err
-	}
-	if o.AllowCrossOriginCallback, err = optBool(opts, "allowCrossOriginCallback"); err != nil {
-		return nil, err
-	}
-	redirect, err := optBool(opts, "redirect")
-	if err != nil {
+	var redirect bool
+	if err := readOptions(opts, "name", &o.Name, "icon", &o.Icon, "callback", &o.Callback,
+		"permission", &o.Permission, "extraPermissions", &o.ExtraPermissions, "allowHttp", &o.AllowHTTP,
+		"allowCrossOriginCallback", &o.AllowCrossOriginCallback, "redirect", &redirect); err != nil {
 		return nil, err
 	}
 	loc, hasLoc := location()
@@ -167,20 +149,13 @@ func (b *bindings) startWait(target, opts safejs.Value) (func(<-chan struct{}) (
 	if err != nil {
 		return nil, err
 	}
-	session, err := optString(target, "session")
-	if err != nil {
+	var session string
+	var w misskey.WaitOptions
+	if err := readOptions(target, "session", &session); err != nil {
 		return nil, err
 	}
-	var w misskey.WaitOptions
-	for _, f := range []struct {
-		name string
-		dst  *int64
-	}{{"interval", (*int64)(&w.Interval)}, {"timeout", (*int64)(&w.Timeout)}} {
-		ms, _, err := optMillis(opts, f.name)
-		if err != nil {
-			return nil, err
-		}
-		*f.dst = ms * 1e6 // ms → ns
+	if err := readOptions(opts, "interval", &w.Interval, "timeout", &w.Timeout); err != nil {
+		return nil, err
 	}
 	c := &misskey.Client{Origin: o}
 	k, err := c.NewMiAuthCheck(session)

@@ -40,7 +40,7 @@ export interface MisskeyError extends Error {
 export type ErrorCode =
   | "INVALID_ARGUMENT" // a bad origin, permission, endpoint, params, token or option: nothing was sent
   | "NO_SESSION" // no ?session= in the callback URL
-  | "UNKNOWN_SESSION" // the sign-in was not started in this browser, expired (1 h) or was already completed: nothing was sent
+  | "UNKNOWN_SESSION" // the sign-in was not started in this browser (for this origin), expired (1 h), was already completed, or is being completed by another call: nothing was sent
   | "NOT_APPROVED" // check answered ok:false (not approved yet, denied, already used, or unknown)
   | "NETWORK_ERROR" // no answer (offline, unreachable, or an answer the browser hid for lack of CORS headers)
   | "TIMEOUT"
@@ -53,8 +53,11 @@ export type ErrorCode =
 export interface Account {
   origin: string;
   token: string;
-  /** The user object the server returned at sign-in. */
-  user: MisskeyUser;
+  /**
+   * The user object the server returned at sign-in; null for an account kept with
+   * accounts.add without its user.
+   */
+  user: MisskeyUser | null;
 }
 
 /** The fields of a Misskey user object that every server sends; there are many more. */
@@ -100,10 +103,11 @@ export interface StartResult {
 }
 
 export interface WaitOptions {
-  /** Milliseconds between checks; default 2000, at least 500. */
+  /** Milliseconds between checks; default 2000, at least 500; at most 2147483647. */
   interval?: number;
-  /** Milliseconds before giving up with TIMEOUT; default 300000. */
+  /** Milliseconds before giving up with TIMEOUT; default 300000; at most 2147483647. */
   timeout?: number;
+  /** Aborts the wait (ABORTED). The sign-in stays pending: only a successful check consumes it. */
   signal?: AbortSignal;
 }
 
@@ -118,13 +122,17 @@ export interface MiAuth {
    * started it, removes it from the address bar, POSTs check once, saves and returns the account.
    */
   complete(url?: string): Promise<Account>;
-  /** Without a callback: polls check until approved, the timeout passes, or the signal aborts. */
+  /**
+   * Without a callback: polls check until approved, the timeout passes, or the signal aborts.
+   * A failed, timed-out or aborted wait leaves the sign-in pending for another wait or complete.
+   */
   wait(target: { origin: string; session: string; allowHttp?: boolean }, options?: WaitOptions): Promise<Account>;
 }
 
 export interface CallOptions {
+  /** Aborts the call (ABORTED); a signal that has aborted already sends nothing. */
   signal?: AbortSignal;
-  /** Milliseconds; default 30000. */
+  /** Milliseconds for each attempt, from 0 to 2147483647 (browsers' timer limit); default (or 0) 30000. */
   timeout?: number;
 }
 
@@ -146,7 +154,7 @@ export interface UploadOptions {
    */
   onProgress?: (progress: UploadProgress) => void;
   signal?: AbortSignal;
-  /** Milliseconds; default 600000. */
+  /** Milliseconds, from 0 to 2147483647; default (or 0) 600000. */
   timeout?: number;
 }
 
@@ -173,7 +181,12 @@ export interface Client {
 export type StreamState = "connecting" | "open" | "reconnecting" | "closed";
 
 export interface Stream {
-  /** Connects a channel ("main", "homeTimeline", "localTimeline", "hybridTimeline", "globalTimeline", …) with params. */
+  /**
+   * Connects a channel ("main", "homeTimeline", "localTimeline", "hybridTimeline", "globalTimeline", …) with params.
+   * A channel the server shares per socket ("main", "drive", "admin", "queueStats", "serverStats", "reversi")
+   * is connected once however often it is asked for: each Channel object gets every message, and the server
+   * is told to disconnect when the last one is disposed.
+   */
   channel(name: string, params?: Record<string, unknown>): Channel;
   /** Asks for a note's updates (reactions, deletion), delivered as "noteUpdated" events. */
   subNote(noteId: string): void;
@@ -227,10 +240,22 @@ export interface Accounts {
   remove(account: { origin: string; token?: string; user?: { id: string } }, options?: { revoke?: boolean; allowHttp?: boolean }): Promise<RemoveResult>;
 }
 
+export interface ClientOptions {
+  origin: string;
+  token?: string | null;
+  /** Accept an http:// origin for a host that is not loopback. */
+  allowHttp?: boolean;
+  /**
+   * How many times a call refused with 429 RATE_LIMIT_EXCEEDED is sent again, after the wait the
+   * server asked for (info.resetMs; else 1 s, 2 s, 4 s…; at most 60 s). 0 to 10; default 0.
+   */
+  rateLimitRetries?: number;
+}
+
 export interface Misskey {
   miauth: MiAuth;
   /** A client for one instance, with or without a token. Throws INVALID_ARGUMENT for a bad origin or token. */
-  client(account: { origin: string; token?: string | null; allowHttp?: boolean } | string): Client;
+  client(account: ClientOptions | string): Client;
   accounts: Accounts;
   /**
    * Checks and normalizes an instance's origin as start and client do ("Misskey.Example/" →

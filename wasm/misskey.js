@@ -64,19 +64,21 @@ function makeGlue() {
       if (signal) signal.addEventListener("abort", stop, { once: true });
     });
   // caller makes send(plan, attempt): one fetch of a call the core prepared,
-  // plan = [url, body, timeoutMs, signal, record]. A direct success resolves
-  // in JS; anything else goes to the core (onAnswer, onFailure), which
-  // rejects with its MisskeyError or answers Retry.
+  // plan = "url\0timeoutMs\0body\0record", or [that, signal]. A direct
+  // success resolves in JS; anything else goes to the core (onAnswer,
+  // onFailure), which rejects with its MisskeyError or answers Retry.
   const caller = (init, onAnswer, onFailure, max) => {
     const send = (plan, attempt) => {
-      const signal = plan[3], rec = plan[4];
-      const timeout = AbortSignal.timeout(plan[2]);
+      const p = typeof plan === "string" ? plan : plan[0], signal = typeof plan === "string" ? undefined : plan[1];
+      const a = p.indexOf("\0"), b = p.indexOf("\0", a + 1), c = p.indexOf("\0", b + 1);
+      const rec = p.slice(c + 1);
+      const timeout = AbortSignal.timeout(Number(p.slice(a + 1, b)));
       const options = Object.create(init);
-      options.body = plan[1];
+      options.body = p.slice(b + 1, c);
       options.signal = signal ? AbortSignal.any([signal, timeout]) : timeout;
       const why = () => (timeout.aborted ? 1 : signal && signal.aborted ? 2 : 0);
       const failed = (status) => (reason) => onFailure(rec, attempt, why(), status, reason);
-      return fetch(plan[0], options)
+      return fetch(p.slice(0, a), options)
         .then((res) => {
           const s = res.status, h = res.headers, type = h.get("content-type") || "", n = h.get("content-length");
           if (isDirect(s, type, n, max)) return s === 204 ? null : res.json().catch(failed(s));

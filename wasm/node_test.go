@@ -67,6 +67,17 @@ func controlHandler(fake *misskeytest.Server) http.Handler {
 	mux.HandleFunc("POST /__test/post", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(fake.PostNote(fake.SignedIn(), r.URL.Query().Get("text"))))
 	})
+	mux.HandleFunc("POST /__test/mention", func(w http.ResponseWriter, r *http.Request) {
+		bob := fake.User("bob")
+		if bob == nil {
+			bob = fake.AddUser("bob", "Bob")
+		}
+		w.Write([]byte(fake.PostNote(bob, "@alice "+r.URL.Query().Get("text"))))
+	})
+	// A server that takes the connection and never answers (a stuck upgrade).
+	mux.HandleFunc("GET /__test/hang", func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	})
 	mux.HandleFunc("POST /__test/drop", func(w http.ResponseWriter, r *http.Request) { fake.DropStreams() })
 	mux.HandleFunc("POST /__test/approve", func(w http.ResponseWriter, r *http.Request) {
 		perms := strings.Split(r.URL.Query().Get("permission"), ",")
@@ -133,7 +144,7 @@ func TestBindingsUnderNode(t *testing.T) {
 }
 
 // minBindingTests is how many tests bindings_js_test.go has at least.
-const minBindingTests = 12
+const minBindingTests = 20
 
 func runtimeGOROOT(t *testing.T) string {
 	out, err := exec.Command("go", "env", "GOROOT").Output()

@@ -415,6 +415,12 @@ async function loadProfile() {
 
 function renderProfile(user, full) {
   const host = hostOf(state.account.origin);
+  if (!user) { // an account kept without its user: loadProfile fills it in
+    $("profile-name").textContent = host;
+    $("profile-acct").replaceChildren();
+    $("profile-avatar").hidden = true;
+    return;
+  }
   $("profile-name").textContent = user.name || user.username;
   $("profile-acct").replaceChildren(
     link(state.account.origin + "/@" + encodeURIComponent(user.username), acct(user, host)));

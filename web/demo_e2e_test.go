@@ -328,3 +328,40 @@ func writePicture(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// An account kept without its user (mk.accounts.add({ origin, token })):
+// the demo opens it, names it by its instance, and fills the profile in
+// from "i" (it used to throw on account.user.username).
+func TestDemoAccountWithoutUser(t *testing.T) {
+	ctx := newBrowser(t)
+	fake := misskeytest.NewServer()
+	defer fake.Close()
+	app := serve(t, newHandler(".", testDist, fake.URL))
+	tok := fake.IssueToken(fake.SignedIn(), "read:account", "write:notes")
+	if err := chromedp.Do(ctx, chromedp.Navigate(app+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitUI(t, ctx, `!document.getElementById("signin").hidden`)
+	eval[bool](t, ctx, `(() => {
+		window.onerror = (m) => { window.pageErrors = (window.pageErrors || []).concat(String(m)); };
+		window.addEventListener("unhandledrejection", (e) => { window.pageErrors = (window.pageErrors || []).concat(String(e.reason)); });
+		localStorage.setItem("misskey-wasm:account:`+fake.URL+` token `+tok+`", JSON.stringify({ origin: "`+fake.URL+`", token: "`+tok+`", user: null, added: 1 }));
+		return true;
+	})()`)
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	eval[bool](t, ctx, `(() => {
+		window.pageErrors = [];
+		window.onerror = (m) => { window.pageErrors.push(String(m)); };
+		window.addEventListener("unhandledrejection", (e) => { window.pageErrors.push(String(e.reason)); });
+		return true;
+	})()`)
+	waitUI(t, ctx, `!document.getElementById("app").hidden && document.getElementById("profile-name").textContent === "Alice"`)
+	if errs := eval[[]string](t, ctx, `window.pageErrors`); len(errs) > 0 {
+		t.Errorf("page errors: %v", errs)
+	}
+	if s := eval[string](t, ctx, `document.getElementById("account-select").textContent`); !strings.Contains(s, "127.0.0.1") {
+		t.Errorf("account picker says %q", s)
+	}
+}

@@ -31,6 +31,16 @@ load().then((mk) => { window.mk = mk; document.getElementById("status").textCont
             (err) => { window.loadError = String(err); document.getElementById("status").textContent = "failed"; });
 `
 
+// countTestJS loads the library like libTestJS, counting every entry into
+// the Go runtime (Go.prototype._resume: a js.Func call, a timer, an event).
+const countTestJS = `import "./dist/wasm_exec.js";
+import { load } from "./dist/misskey.js";
+window.goEntries = 0;
+const resume = globalThis.Go.prototype._resume;
+globalThis.Go.prototype._resume = function () { window.goEntries++; return resume.call(this); };
+load().then((mk) => { window.mk = mk; }, (err) => { window.loadError = String(err); });
+`
+
 func libTestServer(t *testing.T) string {
 	mux := http.NewServeMux()
 	mux.Handle("/dist/", http.StripPrefix("/dist/", staticFiles(testDist)))
@@ -41,6 +51,14 @@ func libTestServer(t *testing.T) string {
 	mux.HandleFunc("/lib-test.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript")
 		w.Write([]byte(libTestJS))
+	})
+	mux.HandleFunc("/count.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(strings.Replace(libTestHTML, "lib-test.js", "count-test.js", 1)))
+	})
+	mux.HandleFunc("/count-test.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		w.Write([]byte(countTestJS))
 	})
 	return serve(t, securityHeaders(mux))
 }

@@ -9,7 +9,7 @@ const VISIBILITY = { public: "Public", home: "Home", followers: "Followers only"
 
 /** "@user" for a local user, "@user@host" for a remote one. */
 export function acct(user, localHost) {
-  if (!user) return "";
+  if (!user) return "an account on " + localHost; // kept without its user (accounts.add)
   return "@" + user.username + "@" + (user.host || localHost);
 }
 
