@@ -545,17 +545,7 @@ func TestStream(t *testing.T) {
 		st.on("connected", () => ev.connected++);
 		st.channel("localTimeline").on("note", n => ev.notes.push(n.text));
 	})()`)
-	wait := func(cond string) {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-			if truthy(js(t, cond)) {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("waited for %s", cond)
-			}
-		}
-	}
+	wait := func(cond string) { t.Helper(); waitJS(t, cond) }
 	wait(`ev.connected === 1`)
 	// Listeners added right after stream() hear the first state too.
 	if first := str(js(t, `ev.states[0]`), ""); first != "connecting" {

@@ -127,17 +127,13 @@ func paramsJSON(p safejs.Value) ([]byte, error) {
 // makeRequest makes the fast path's send function.
 func (b *bindings) makeRequest() error {
 	onAnswer := b.g.exportSync(func(_ safejs.Value, args []safejs.Value) (any, error) {
-		// (record, attempt, status, type, content-type, retry-after, content-length, body)
+		// (record, attempt, the fetch Response, its body as an ArrayBuffer)
 		k, err := b.resume(args)
 		if err != nil {
 			return nil, err
 		}
-		status, _ := jsutil.Arg(args, 2).Int()
-		str := func(i int) string { s, _ := jsutil.Arg(args, i).String(); return s }
-		resp := &misskey.Response{Status: status, Redirected: str(3) == "opaqueredirect",
-			Header:        map[string]string{"content-type": str(4), "retry-after": str(5)},
-			ContentLength: browser.ParseLength(str(6))}
-		if resp.Body, err = jsutil.Bytes(jsutil.Arg(args, 7)); err != nil {
+		resp := browser.Response(jsutil.Arg(args, 2))
+		if resp.Body, err = jsutil.Bytes(jsutil.Arg(args, 3)); err != nil {
 			return nil, err
 		}
 		return b.outcome(k.Finish(resp, nil))

@@ -82,9 +82,7 @@ function makeGlue() {
         .then((res) => {
           const s = res.status, h = res.headers, type = h.get("content-type") || "", n = h.get("content-length");
           if (isDirect(s, type, n, max)) return s === 204 ? null : res.json().catch(failed(s));
-          return res
-            .arrayBuffer()
-            .then((buf) => onAnswer(rec, attempt, s, res.type, type, h.get("retry-after") || "", n || "", buf), failed(s));
+          return res.arrayBuffer().then((buf) => onAnswer(rec, attempt, res, buf), failed(s));
         }, failed(0))
         .then((r) => (r instanceof Retry ? wait(r.ms, signal).then(() => send(plan, attempt + 1), failed(0)) : r));
     };

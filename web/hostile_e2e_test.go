@@ -18,17 +18,21 @@ import (
 	"github.com/misskey-wasm/misskey-wasm/misskey/misskeytest"
 )
 
-func openTestPage(t *testing.T) (contextT, string) {
+func openTestPage(t *testing.T) (contextT, string) { return openLibPage(t, "/test.html") }
+
+// openLibPage opens one of libTestServer's pages in a new browser and waits
+// for the library.
+func openLibPage(t *testing.T, path string) (contextT, string) {
 	ctx := newBrowser(t)
 	app := libTestServer(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(app+"/test.html")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(app+path)); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, `window.mk || window.loadError`, 30*time.Second)
 	if e := eval[string](t, ctx, `window.loadError || ""`); e != "" {
 		t.Fatalf("load failed: %s", e)
 	}
-	return ctx, app + "/test.html"
+	return ctx, app + path
 }
 
 // Every public function with every hostile argument in every position: a

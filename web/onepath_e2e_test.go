@@ -17,17 +17,9 @@ import (
 // the call built there); the browser parses the answer and hands it to the
 // page. An error comes back to Go once more, to read it.
 func TestCallEntersGoOnce(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx, _ := openLibPage(t, "/count.html")
 	fake := misskeytest.NewServer()
 	defer fake.Close()
-	app := libTestServer(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(app+"/count.html")); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, ctx, `window.mk || window.loadError`, 30*time.Second)
-	if e := eval[string](t, ctx, `window.loadError || ""`); e != "" {
-		t.Fatalf("load failed: %s", e)
-	}
 	tok := fake.IssueToken(fake.SignedIn(), "read:account", "write:notes")
 	eval[bool](t, ctx, `(window.me = mk.client({ origin: "`+fake.URL+`", token: "`+tok+`" }), true)`)
 	entries := func(expr string) int {
