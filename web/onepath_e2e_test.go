@@ -39,8 +39,8 @@ func TestCallEntersGoOnce(t *testing.T) {
 		{`me.request("i")`, 1},
 		{`me.request("notes/timeline", { limit: 100 })`, 1},
 		{`me.request("notes/delete", { noteId: "` + fake.PostNote(fake.SignedIn(), "x") + `" })`, 1}, // 204
-		{`me.request("notes/show", { noteId: "nope" })`, 2}, // an error is read in Go
-		{`me.request("bad endpoint")`, 1},                   // refused before anything is sent
+		{`me.request("notes/show", { noteId: "nope" })`, 2},                                          // an error is read in Go
+		{`me.request("bad endpoint")`, 1},                                                            // refused before anything is sent
 	} {
 		if got := entries(tc.expr); got != tc.want {
 			t.Errorf("%s entered Go %d times, want %d", tc.expr, got, tc.want)
