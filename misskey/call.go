@@ -1,12 +1,11 @@
 package misskey
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"strconv"
 	"strings"
-	"sync"
+
 	"sync/atomic"
 	"time"
 )
@@ -49,6 +48,10 @@ type Call struct {
 	kind     callKind
 	upload   bool
 	req      Request
+	// rewind puts an upload's file back to its start before it is sent
+	// again; once marks an upload whose file cannot be (no retries).
+	rewind func() error
+	once   bool
 }
 
 // Outcome is what an answer means. Body is the answer's raw JSON (nil for
@@ -65,7 +68,20 @@ type Outcome struct {
 // NewCall prepares a POST of params, a JSON object ({"text":"hi"}; nil
 // means {}), to {Origin}/api/{endpoint} with the token as the body field
 // "i". Bad arguments give an INVALID_ARGUMENT *Error; nothing is sent.
+//
+// A secure endpoint (one the server describes as "Internal Endpoint", such
+// as i/revoke-token or i/apps) refuses every app token, MiAuth and OAuth
+// alike: with a token, a call to one is INVALID_ARGUMENT before anything is
+// sent, unless Client.AllowSecureEndpoints says the token is the web
+// client's own.
 func (c *Client) NewCall(endpoint string, params []byte) (*Call, error) {
+	if c.Token != "" && isSecureEndpoint(endpoint) && !c.AllowSecureEndpoints {
+		return nil, c.fail(endpoint, invalidArgument("endpoint %q is secure: Misskey refuses app tokens (MiAuth, OAuth) there; set AllowSecureEndpoints only for a token of the web client's own", endpoint))
+	}
+	return c.apiCall(endpoint, params)
+}
+
+func (c *Client) apiCall(endpoint string, params []byte) (*Call, error) {
 	if err := checkEndpoint(endpoint); err != nil {
 		return nil, c.fail(endpoint, err)
 	}
@@ -108,8 +124,13 @@ func (c *Client) NewMiAuthCheck(session string) (*Call, error) {
 // refuses it to every app token (MiAuth and OAuth alike: ACCESS_DENIED):
 // only the user can revoke an app, in the instance's settings
 // ({Origin}/settings/apps).
+//
+// i/revoke-token is a secure endpoint, but the call is sent whatever
+// AllowSecureEndpoints says: revoking is worth trying, and the server's
+// answer (ACCESS_DENIED for an app token) tells the caller to send the
+// user to the settings page.
 func (c *Client) NewRevokeCall() (*Call, error) {
-	return c.NewCall("i/revoke-token", append(appendJSONString([]byte(`{"token":`), c.Token), '}'))
+	return c.apiCall("i/revoke-token", append(appendJSONString([]byte(`{"token":`), c.Token), '}'))
 }
 
 // UploadOptions describe a drive upload (drive/files/create).
@@ -134,7 +155,9 @@ const uploadEndpoint = "drive/files/create"
 
 // NewUpload prepares a drive upload: a multipart POST of file with the
 // fields of opts and the token as "i". file is an io.Reader, or a
-// platform's own file (misskey/browser.Blob).
+// platform's own file (misskey/browser.Blob). It is sent again after a rate
+// limit only when it is an io.Seeker (a file, a bytes or strings Reader, a
+// Blob), rewound to where it stood.
 func (c *Client) NewUpload(file io.Reader, opts UploadOptions) (*Call, error) {
 	if file == nil {
 		return nil, c.fail(uploadEndpoint, &Error{Code: CodeInvalidArgument, Message: "upload needs a file"})
@@ -161,6 +184,16 @@ func (c *Client) NewUpload(file io.Reader, opts UploadOptions) (*Call, error) {
 	}
 	k := c.newCall(uploadEndpoint, kindAPI, c.Origin+"/api/"+uploadEndpoint, nil)
 	k.upload = true
+	k.once = true
+	if sk, ok := file.(io.Seeker); ok {
+		if start, err := sk.Seek(0, io.SeekCurrent); err == nil {
+			k.once = false
+			k.rewind = func() error {
+				_, err := sk.Seek(start, io.SeekStart)
+				return err
+			}
+		}
+	}
 	k.req.Header = nil // the transport sets multipart's content type
 	k.req.Form = form
 	k.req.Progress = opts.Progress
@@ -219,7 +252,7 @@ func (k *Call) Finish(resp *Response, err error) Outcome {
 	}
 	e := k.client.fail(k.endpoint, err)
 	out := Outcome{Err: e}
-	if e.Code == CodeRateLimitExceeded && k.Attempts <= k.client.RateLimitRetries {
+	if e.Code == CodeRateLimitExceeded && k.Attempts <= k.client.RateLimitRetries && !k.once {
 		wait := e.RetryAfter
 		if wait <= 0 {
 			wait = time.Second << min(k.Attempts-1, 5)
@@ -280,23 +313,23 @@ func (k *Call) redacted(resp *Response) *Response {
 
 func (k *Call) redactBody(body []byte) []byte {
 	t := k.client.Token
-	if t == "" || !bytes.Contains(body, []byte(t)) {
+	if t == "" || !strings.Contains(string(body), t) {
 		return body
 	}
-	return bytes.ReplaceAll(body, []byte(t), []byte("[token]"))
+	return []byte(strings.ReplaceAll(string(body), t, "[token]"))
 }
 
 // Send sends the call through the Client's Transport and reads the answer,
-// sending it again after a rate-limit wait while Finish asks for it. Closing
+// sending it again after a rate-limit wait while Finish asks for it. A
 // cancel (nil: never) gives up with ABORTED. It is Client.Request without a
 // context, for builds where every byte counts (see the package doc).
-func (k *Call) Send(cancel <-chan struct{}) Outcome {
+func (k *Call) Send(cancel Canceler) Outcome {
 	return k.send(cancel, nil, 0)
 }
 
-// send is Send; cause names why cancel was closed (a context's Err), and
+// send is Send; cause names why cancel happened (a context's Err), and
 // deadline (Unix ns, 0 for none) ends the retries whose wait would pass it.
-func (k *Call) send(cancel <-chan struct{}, cause func() error, deadline int64) Outcome {
+func (k *Call) send(cancel Canceler, cause func() error, deadline int64) Outcome {
 	t := k.client.transport()
 	if t == nil {
 		return Outcome{Err: k.client.fail(k.endpoint, &Error{Code: CodeNetworkError,
@@ -305,7 +338,7 @@ func (k *Call) send(cancel <-chan struct{}, cause func() error, deadline int64) 
 	if cause == nil {
 		cause = func() error { return context.Canceled }
 	}
-	if closed(cancel) { // cancelled before anything was sent
+	if canceled(cancel) { // cancelled before anything was sent
 		return Outcome{Err: k.client.fail(k.endpoint, transportError(cause()))}
 	}
 	for {
@@ -324,35 +357,31 @@ func (k *Call) send(cancel <-chan struct{}, cause func() error, deadline int64) 
 }
 
 // attempt sends the request once, bounded by the call's timeout.
-func (k *Call) attempt(t Transport, cancel <-chan struct{}, cause func() error) Outcome {
-	stop := make(chan struct{})
-	var once sync.Once
+func (k *Call) attempt(t Transport, cancel Canceler, cause func() error) Outcome {
+	stop := &Cancel{}
 	var timedOut atomic.Bool
-	end := func() { once.Do(func() { close(stop) }) }
 	stopTimer := time.AfterFunc(k.EffectiveTimeout(), func() {
 		timedOut.Store(true)
-		end()
+		stop.Cancel()
 	}).Stop
-	finished := make(chan struct{})
-	if cancel != nil {
-		go func() {
-			select {
-			case <-cancel:
-				end()
-			case <-finished:
-			}
-		}()
-	}
+	unhook := onCancel(cancel, stop.Cancel)
 	req := k.Request()
 	req.Cancel = stop
-	resp, err := t.Do(req)
+	var resp *Response
+	var err error
+	if k.rewind != nil && k.Attempts > 0 {
+		err = k.rewind()
+	}
+	if err == nil {
+		resp, err = t.Do(req)
+	}
 	stopTimer()
-	close(finished)
+	unhook()
 	if err != nil || resp == nil {
 		switch {
 		case timedOut.Load():
 			err = context.DeadlineExceeded
-		case closed(cancel):
+		case canceled(cancel):
 			err = cause()
 		case err == nil:
 			err = &Error{Code: CodeNetworkError, Message: "the transport gave no answer"}
@@ -362,14 +391,14 @@ func (k *Call) attempt(t Transport, cancel <-chan struct{}, cause func() error) 
 }
 
 // Poll sends the MiAuth check call until the session is approved (the
-// Outcome's Account), opts.Timeout passes (TIMEOUT), or cancel is closed
+// Outcome's Account), opts.Timeout passes (TIMEOUT), or cancel happens
 // (ABORTED); it is Client.WaitMiAuth without a context. NOT_APPROVED, a
 // network error and a slow check are waited out; any other error ends it.
-func (k *Call) Poll(cancel <-chan struct{}, opts WaitOptions) Outcome {
+func (k *Call) Poll(cancel Canceler, opts WaitOptions) Outcome {
 	return k.poll(cancel, nil, opts)
 }
 
-func (k *Call) poll(cancel <-chan struct{}, cause func() error, opts WaitOptions) Outcome {
+func (k *Call) poll(cancel Canceler, cause func() error, opts WaitOptions) Outcome {
 	if k.kind != kindCheck {
 		return Outcome{Err: k.client.fail(k.endpoint, &Error{Code: CodeInvalidArgument, Message: "only a MiAuth check can be polled"})}
 	}
@@ -386,25 +415,13 @@ func (k *Call) poll(cancel <-chan struct{}, cause func() error, opts WaitOptions
 		timeout = 5 * time.Minute
 	}
 	// stop ends the wait: the overall timeout, or the caller's cancel.
-	stop := make(chan struct{})
-	var once sync.Once
+	stop := &Cancel{}
 	var timedOut atomic.Bool
-	end := func() { once.Do(func() { close(stop) }) }
 	defer time.AfterFunc(timeout, func() {
 		timedOut.Store(true)
-		end()
+		stop.Cancel()
 	}).Stop()
-	if cancel != nil {
-		finished := make(chan struct{})
-		defer close(finished)
-		go func() {
-			select {
-			case <-cancel:
-				end()
-			case <-finished:
-			}
-		}()
-	}
+	defer onCancel(cancel, stop.Cancel)()
 	why := func() error {
 		if timedOut.Load() {
 			return context.DeadlineExceeded
@@ -424,7 +441,7 @@ func (k *Call) poll(cancel <-chan struct{}, cause func() error, opts WaitOptions
 		if out.Err == nil {
 			return out
 		}
-		if closed(stop) {
+		if stop.Canceled() {
 			return ended()
 		}
 		switch out.Err.(*Error).Code {
@@ -440,29 +457,15 @@ func (k *Call) poll(cancel <-chan struct{}, cause func() error, opts WaitOptions
 	}
 }
 
-// sleep waits for d, or until cancel is closed (then it reports false).
-func sleep(d time.Duration, cancel <-chan struct{}) bool {
-	woke := make(chan struct{})
-	stop := time.AfterFunc(d, func() { close(woke) }).Stop
-	select {
-	case <-woke:
-		return true
-	case <-cancel:
-		stop()
-		return false
-	}
-}
-
-func closed(ch <-chan struct{}) bool {
-	if ch == nil {
-		return false
-	}
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
+// sleep waits for d, or until cancel happens (then it reports false).
+func sleep(d time.Duration, cancel Canceler) bool {
+	woke := make(chan bool, 2)
+	stopTimer := time.AfterFunc(d, func() { woke <- true }).Stop
+	unhook := onCancel(cancel, func() { woke <- false })
+	ok := <-woke
+	stopTimer()
+	unhook()
+	return ok
 }
 
 func errNoOrigin() *Error {

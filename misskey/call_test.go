@@ -190,18 +190,20 @@ func TestJSONMillis(t *testing.T) {
 }
 
 // A cancelled call sends nothing; an attempt that outlives its timeout is
-// TIMEOUT, and the transport sees its Cancel closed.
+// TIMEOUT, and the transport hears its Cancel.
 func TestSendCancelAndTimeout(t *testing.T) {
 	var sent atomic.Int32
 	hang := transportFunc(func(req *Request) (*Response, error) {
 		sent.Add(1)
-		<-req.Cancel
+		gone := make(chan struct{})
+		defer req.Cancel.OnCancel(func() { close(gone) })()
+		<-gone
 		return nil, errors.New("aborted")
 	})
 	c := &Client{Origin: "https://misskey.example", Transport: hang}
 	k, _ := c.NewCall("meta", nil)
-	cancel := make(chan struct{})
-	close(cancel)
+	cancel := &Cancel{}
+	cancel.Cancel()
 	if out := k.Send(cancel); out.Err.(*Error).Code != CodeAborted || sent.Load() != 0 {
 		t.Errorf("a cancelled call: %v, %d sent", out.Err, sent.Load())
 	}
@@ -219,5 +221,65 @@ func TestSendCancelAndTimeout(t *testing.T) {
 	_, err := c.Request(ctx, "meta", nil)
 	if err.(*Error).Code != CodeAborted || !errors.Is(err, context.Canceled) {
 		t.Errorf("a cancelled context: %v", err)
+	}
+}
+
+// A secure endpoint refuses app tokens: with a token, the call is refused
+// before anything is sent, naming the endpoint; AllowSecureEndpoints (a
+// web client's own token) and revoking are let through.
+func TestSecureEndpoints(t *testing.T) {
+	const token = "Q8rZ1xW2p9LmN4vB7cD3fG6hJ0kT5sY1"
+	c := &Client{Origin: "https://misskey.example", Token: token}
+	for _, ep := range []string{"i/apps", "i/revoke-token", "miauth/gen-token"} {
+		_, err := c.NewCall(ep, nil)
+		if e, ok := err.(*Error); !ok || e.Code != CodeInvalidArgument || !strings.Contains(e.Message, ep) {
+			t.Errorf("%s: %v", ep, err)
+		}
+	}
+	if _, err := c.NewCall("notes/create", nil); err != nil {
+		t.Errorf("notes/create: %v", err)
+	}
+	if _, err := (&Client{Origin: c.Origin}).NewCall("i/apps", nil); err != nil {
+		t.Errorf("without a token the server answers: %v", err)
+	}
+	if _, err := (&Client{Origin: c.Origin, Token: token, AllowSecureEndpoints: true}).NewCall("i/apps", nil); err != nil {
+		t.Errorf("AllowSecureEndpoints: %v", err)
+	}
+	if _, err := c.NewRevokeCall(); err != nil {
+		t.Errorf("revoke: %v", err)
+	}
+	if n := strings.Count(secureEndpoints, "\n") - 1; n != 52 {
+		t.Errorf("%d secure endpoints, want 52", n)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	var c Cancel
+	calls := 0
+	stop := c.OnCancel(func() { calls++ })
+	c.OnCancel(func() { calls += 10 })()
+	if c.Canceled() {
+		t.Fatal("cancelled too soon")
+	}
+	c.Cancel()
+	c.Cancel()
+	if calls != 1 || !c.Canceled() {
+		t.Errorf("calls %d", calls)
+	}
+	stop()
+	c.OnCancel(func() { calls += 100 }) // after: at once
+	if calls != 101 {
+		t.Errorf("calls %d", calls)
+	}
+	// A stop inside a cancellation, and Cancel from several goroutines, do not deadlock.
+	var d Cancel
+	var s func()
+	s = d.OnCancel(func() { s() })
+	done := make(chan bool)
+	for range 4 {
+		go func() { d.Cancel(); done <- true }()
+	}
+	for range 4 {
+		<-done
 	}
 }

@@ -32,6 +32,10 @@ type Client struct {
 	// MaxRetryWait caps one wait between retries; 0 means 60 s. A longer
 	// wait asked by the server ends the retries with the 429 error.
 	MaxRetryWait time.Duration
+	// AllowSecureEndpoints lets calls with a token go to the secure
+	// endpoints (see NewCall), which refuse app tokens: set it only for a
+	// token of the web client's own.
+	AllowSecureEndpoints bool
 }
 
 // NewClient returns a Client for origin (checked by ParseOrigin, with http://
@@ -143,13 +147,13 @@ func (k *Call) sendContext(ctx context.Context) Outcome {
 	return k.send(cancel, ctx.Err, deadline)
 }
 
-// watch returns a channel closed when ctx is done, and a function that
-// stops watching.
-func watch(ctx context.Context) (<-chan struct{}, func()) {
+// watch returns a Canceler cancelled when ctx is done (nil when it never
+// is), and a function that stops watching.
+func watch(ctx context.Context) (Canceler, func()) {
 	if ctx.Done() == nil {
 		return nil, func() {}
 	}
-	ch := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() { close(ch) })
-	return ch, func() { stop() }
+	c := &Cancel{}
+	stop := context.AfterFunc(ctx, c.Cancel)
+	return c, func() { stop() }
 }

@@ -7,13 +7,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -528,4 +531,45 @@ func TestNetworkError(t *testing.T) {
 	wantCode(t, err, misskey.CodeNetworkError, 0)
 	_, err = c.CheckMiAuth(context.Background(), "abc")
 	wantCode(t, err, misskey.CodeNetworkError, 0)
+}
+
+// An upload is sent again after a rate limit only with its file rewound;
+// a file that cannot be rewound is not sent again.
+func TestUploadRetryRewinds(t *testing.T) {
+	var mu sync.Mutex
+	var sizes []int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, _, err := r.FormFile("file")
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		b, _ := io.ReadAll(f)
+		mu.Lock()
+		sizes = append(sizes, len(b))
+		first := len(sizes) == 1
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if first {
+			w.WriteHeader(429)
+			w.Write([]byte(`{"error":{"code":"RATE_LIMIT_EXCEEDED","info":{"resetMs":10}}}`))
+			return
+		}
+		w.Write([]byte(`{"id":"f","size":` + strconv.Itoa(len(b)) + `}`))
+	}))
+	defer srv.Close()
+	c, _ := misskey.NewClient(srv.URL, "tok")
+	c.RateLimitRetries = 1
+	if _, err := c.Upload(context.Background(), strings.NewReader("hello world"), misskey.UploadOptions{Name: "a.txt"}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(sizes) != "[11 11]" {
+		t.Errorf("file sizes sent: %v, want [11 11]", sizes)
+	}
+	sizes = nil
+	_, err := c.Upload(context.Background(), io.MultiReader(strings.NewReader("hello world")), misskey.UploadOptions{Name: "a.txt"})
+	wantCode(t, err, "RATE_LIMIT_EXCEEDED", 429)
+	if fmt.Sprint(sizes) != "[11]" {
+		t.Errorf("a reader that cannot be rewound was sent %v", sizes)
+	}
 }

@@ -1,8 +1,6 @@
 package misskey
 
 import (
-	"cmp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -137,6 +135,10 @@ func (p *PendingSignIns) Add(s PendingSignIn) error {
 		s.Started = nowMillis(p.Clock)
 	}
 	p.sweep()
+	return p.write(s)
+}
+
+func (p *PendingSignIns) write(s PendingSignIn) error {
 	b := []byte(`{"origin":`)
 	b = appendJSONString(b, s.Origin)
 	b = append(b, `,"started":`...)
@@ -152,9 +154,23 @@ func (p *PendingSignIns) Add(s PendingSignIn) error {
 	return nil
 }
 
-// sweep forgets expired and unreadable entries, and the format of 0.1.
+// sweep forgets expired and unreadable entries, and converts the list of
+// version 0.1 ("session origin startedMs" lines).
 func (p *PendingSignIns) sweep() {
-	p.Storage.Delete(legacyPendingKey)
+	if raw, ok := p.Storage.Get(legacyPendingKey); ok {
+		for _, line := range strings.Split(raw, "\n") {
+			f := strings.Split(strings.TrimSpace(line), " ")
+			if len(f) != 3 || !validSession(f[0]) {
+				continue
+			}
+			if ms, err := strconv.ParseInt(f[2], 10, 64); err == nil {
+				if _, exists := p.Storage.Get(pendingPrefix + f[0]); !exists {
+					_ = p.write(PendingSignIn{ID: f[0], Origin: f[1], Started: ms})
+				}
+			}
+		}
+		p.Storage.Delete(legacyPendingKey)
+	}
 	for _, k := range p.Storage.Keys(pendingPrefix) {
 		if _, ok := p.get(strings.TrimPrefix(k, pendingPrefix)); !ok {
 			p.Storage.Delete(k)
@@ -240,17 +256,29 @@ type storedAccount struct {
 	key   string
 }
 
-// accountKey is where acct is kept.
+// accountKey is where acct is kept: by its user's id, or (kept without a
+// user id) by a hash of its token: a key must not hold the token, since
+// storage errors and tools show keys.
 func accountKey(a Account) string {
 	if a.UserID != "" {
 		return accountPrefix + a.Origin + " " + a.UserID
 	}
-	return accountPrefix + a.Origin + " token " + a.Token
+	h := uint64(14695981039346656037) // FNV-1a, 64 bits
+	for i := 0; i < len(a.Token); i++ {
+		h = (h ^ uint64(a.Token[i])) * 1099511628211
+	}
+	const hex = "0123456789abcdef"
+	var b [16]byte
+	for i := range b {
+		b[15-i] = hex[h>>(4*i)&15]
+	}
+	return accountPrefix + a.Origin + " token-" + string(b[:])
 }
 
 // NewAccount makes an Account of origin, token and user, the raw JSON of a
-// user object or nil; UserID and Username are read from user. A user that
-// is not a JSON object with a string id is INVALID_ARGUMENT.
+// user object or nil; UserID and Username are read from user (an object
+// without a string id is kept as it is, without a UserID). A user that is
+// not a JSON object is INVALID_ARGUMENT.
 func NewAccount(origin, token string, user []byte) (Account, error) {
 	a := Account{Origin: origin, Token: token}
 	if len(user) == 0 || string(user) == "null" {
@@ -260,9 +288,7 @@ func NewAccount(origin, token string, user []byte) (Account, error) {
 	if err != nil {
 		return a, &Error{Code: CodeInvalidArgument, Message: "the user must be a JSON object"}
 	}
-	if a.UserID, _ = jsonString(f["id"]); a.UserID == "" {
-		return a, &Error{Code: CodeInvalidArgument, Message: "the user has no id"}
-	}
+	a.UserID, _ = jsonString(f["id"])
 	a.Username, _ = jsonString(f["username"])
 	a.User = user
 	return a, nil
@@ -327,12 +353,13 @@ func (s *AccountStore) load() []storedAccount {
 		a.key = k
 		out = append(out, a)
 	}
-	slices.SortStableFunc(out, func(a, b storedAccount) int {
-		if a.added != b.added {
-			return cmp.Compare(a.added, b.added)
+	// Oldest first (an insertion sort: a handful of accounts, and no
+	// generic sort code in the wasm build).
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && (out[j].added < out[j-1].added || out[j].added == out[j-1].added && out[j].key < out[j-1].key); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
 		}
-		return strings.Compare(a.key, b.key)
-	})
+	}
 	return out
 }
 
@@ -347,7 +374,9 @@ func (s *AccountStore) migrate() {
 	for i, item := range items {
 		if a, ok := parseStoredAccount(item); ok {
 			if _, exists := s.Storage.Get(accountKey(a.Account)); !exists {
-				_ = s.Storage.Set(accountKey(a.Account), string(a.appendJSON(nil, base+int64(i))))
+				if s.Storage.Set(accountKey(a.Account), string(a.appendJSON(nil, base+int64(i)))) != nil {
+					return // a full storage: the old list stays, to be converted later
+				}
 			}
 		}
 	}
@@ -365,20 +394,26 @@ func (s *AccountStore) List() []Account {
 	return out
 }
 
-// Put keeps a, replacing the entry of the same user on the same origin and
-// any entry of the same token.
+// Put keeps a (its origin normalized), replacing the entry of the same
+// user on the same origin and any entry of the same token. The new entry is
+// written before the old ones go, so a full storage loses nothing.
 func (s *AccountStore) Put(a Account) error {
-	if _, err := ParseOrigin(a.Origin, true); err != nil || a.Token == "" {
+	o, err := ParseOrigin(a.Origin, true)
+	if err != nil || a.Token == "" {
 		return &Error{Code: CodeInvalidArgument, Message: "an account needs an origin and a token"}
 	}
+	a.Origin = o
 	key := accountKey(a)
-	for _, old := range s.load() {
-		if old.key != key && old.Origin == a.Origin && (old.Token == a.Token || (a.UserID != "" && old.UserID == a.UserID)) {
-			s.Storage.Delete(old.key)
-		}
-	}
+	old := s.load()
 	if err := s.Storage.Set(key, string(a.appendJSON(nil, nowMillis(s.Clock)))); err != nil {
-		return storageError(err)
+		e := storageError(err)
+		e.Message = strings.ReplaceAll(e.Message, a.Token, "[token]")
+		return e
+	}
+	for _, o := range old {
+		if o.key != key && o.Origin == a.Origin && (o.Token == a.Token || (a.UserID != "" && o.UserID == a.UserID)) {
+			s.Storage.Delete(o.key)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package misskey
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -55,13 +57,17 @@ func TestPendingSignIns(t *testing.T) {
 	if _, ok := p.Find("b"); ok {
 		t.Error("a sign-in from the future is pending")
 	}
-	// Add sweeps expired and unreadable entries, and 0.1's list.
+	// Add sweeps expired and unreadable entries, and converts 0.1's list.
 	p.Storage.Set(pendingPrefix+"junk", "{not json")
-	p.Storage.Set(legacyPendingKey, "x https://a.example 1\n")
+	p.Storage.Set(legacyPendingKey, "old https://old.example "+strconv.FormatInt(now-1000, 10)+"\nexpired https://a.example 1\n")
 	p.Add(PendingSignIn{ID: "c", Origin: "https://c.example"})
 	keys := p.Storage.Keys("misskey-wasm:")
-	if len(keys) != 1 || keys[0] != pendingPrefix+"c" {
+	slices.Sort(keys)
+	if len(keys) != 2 || keys[0] != pendingPrefix+"c" || keys[1] != pendingPrefix+"old" {
 		t.Errorf("after a sweep the storage holds %v", keys)
+	}
+	if s, ok := p.Find("old"); !ok || s.Origin != "https://old.example" {
+		t.Errorf("a sign-in started under 0.1: %+v %v", s, ok)
 	}
 	// Ids that are not ids, and a full storage.
 	if err := p.Add(PendingSignIn{ID: "a/b", Origin: "https://a.example"}); err == nil {
@@ -148,18 +154,57 @@ func TestAccountStore(t *testing.T) {
 	if err := s.Put(Account{Origin: "not an origin", Token: "t"}); err == nil {
 		t.Error("an account without a real origin was kept")
 	}
-	if _, err := NewAccount("https://a.example", "t", []byte(`{"username":"no id"}`)); err == nil {
-		t.Error("a user without an id was taken")
+	if a, err := NewAccount("https://a.example", "t", []byte(`{"username":"no id"}`)); err != nil || a.UserID != "" || a.Username != "no id" {
+		t.Errorf("a user without an id: %+v, %v", a, err)
+	}
+	if _, err := NewAccount("https://a.example", "t", []byte(`[1]`)); err == nil {
+		t.Error("a user that is not an object was taken")
+	}
+}
+
+// A full storage loses nothing: the new entry is written before the old
+// one goes; the token never stands in a key; origins are normalized.
+func TestAccountStoreFullAndKeys(t *testing.T) {
+	mem := NewMemoryStorage()
+	s := &AccountStore{Storage: mem}
+	if err := s.Put(account(t, "https://a.example", "old-token", "u1")); err != nil {
+		t.Fatal(err)
+	}
+	full := &AccountStore{Storage: fullStorage{mem}}
+	err := full.Put(account(t, "https://a.example", "new-token", "u1"))
+	if err == nil || strings.Contains(err.Error(), "new-token") {
+		t.Fatalf("Put into a full storage: %v", err)
+	}
+	if l := s.List(); len(l) != 1 || l[0].Token != "old-token" {
+		t.Errorf("after a failed Put: %+v", l)
+	}
+	if err := s.Put(Account{Origin: "A.Example", Token: "SECRET-TOKEN-1234"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range mem.Keys(accountPrefix) {
+		if strings.Contains(k, "SECRET") {
+			t.Errorf("a key holds the token: %q", k)
+		}
+	}
+	if l := s.List(); len(l) != 2 || l[1].Origin != "https://a.example" {
+		t.Errorf("origin not normalized: %+v", l)
+	}
+	// 0.1's list is kept until it could be converted whole.
+	mem2 := NewMemoryStorage()
+	mem2.Set(legacyAccountsKey, `[{"origin":"https://a.example","token":"t1","user":{"id":"u1"}}]`)
+	(&AccountStore{Storage: fullStorage{mem2}}).List()
+	if _, ok := mem2.Get(legacyAccountsKey); !ok {
+		t.Error("the old list was deleted although it could not be converted")
 	}
 }
 
 // Version 0.1 kept one list under one key; it is converted once.
 func TestAccountStoreMigrates(t *testing.T) {
 	st := NewMemoryStorage()
-	st.Set(legacyAccountsKey, `[{"origin":"https://a.example","token":"t1","user":{"id":"u1","username":"alice"}},{"origin":"https://b.example","token":"t2","user":null},{"bad":1}]`)
+	st.Set(legacyAccountsKey, `[{"origin":"https://a.example","token":"t1","user":{"id":"u1","username":"alice"}},{"origin":"https://b.example","token":"t2","user":null},{"origin":"https://c.example","token":"t3","user":{"username":"no id"}},{"bad":1}]`)
 	s := &AccountStore{Storage: st}
 	list := s.List()
-	if len(list) != 2 || list[0].Username != "alice" || list[1].Token != "t2" {
+	if len(list) != 3 || list[0].Username != "alice" || list[1].Token != "t2" || list[2].Username != "no id" {
 		t.Fatalf("migrated %+v", list)
 	}
 	if _, ok := st.Get(legacyAccountsKey); ok {

@@ -2,7 +2,6 @@ package misskey
 
 import (
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -259,7 +258,9 @@ func (s *Stream) dial() {
 		// better later: close for good. A failed connection comes as Closed.
 		e, ok := err.(*Error)
 		if !ok {
-			e = &Error{Code: CodeNetworkError, Message: "cannot open a WebSocket: " + err.Error(), Err: err}
+			// Not kept as Err: its text may quote the URL, token and all;
+			// the message is redacted by fail.
+			e = &Error{Code: CodeNetworkError, Message: "cannot open a WebSocket: " + err.Error()}
 		}
 		if e.Origin == "" {
 			e.Origin = s.client.Origin
@@ -604,14 +605,25 @@ func (s *Stream) Disconnect(id string) {
 			return
 		}
 		delete(s.handles, id)
-		c.handles = slices.DeleteFunc(c.handles, func(h string) bool { return h == id })
+		c.handles = without(c.handles, id)
 		if len(c.handles) > 0 {
 			return
 		}
 		delete(s.conns, c.id)
-		s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == c.id })
+		s.order = without(s.order, c.id)
 		s.send(`{"type":"disconnect","body":{"id":"` + c.id + `"}}`)
 	})
+}
+
+// without is list without the items equal to x, in place.
+func without(list []string, x string) []string {
+	out := list[:0]
+	for _, v := range list {
+		if v != x {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func noteFrame(typ, id string) string {

@@ -11,11 +11,11 @@ import "io"
 // Do returns an error only when no HTTP answer was read; every HTTP status,
 // 4xx and 5xx included, is a Response. It must follow no redirect (a
 // redirect comes back as its 3xx Response, or with Redirected set where the
-// platform hides the status), must give up soon after req.Cancel is
-// closed, and need read no more than req.MaxBytes+1 bytes of a body.
+// platform hides the status), must give up soon after req.Cancel happens,
+// and need read no more than req.MaxBytes+1 bytes of a body.
 //
 // Do takes no context.Context: its caller (Call.Send) turns a context into
-// Cancel. Any call through a context.Context's methods keeps Go's time
+// a Canceler. Any call through a context.Context's methods keeps Go's time
 // formatting in a wasm build (27 KB gzip, measured), and every wasm build
 // links a Transport; the Client methods keep taking a context.
 type Transport interface {
@@ -35,9 +35,9 @@ type Request struct {
 	// Progress, when not nil, hears an upload's progress: bytes sent of
 	// total (-1 when unknown), where the transport can tell.
 	Progress func(sent, total int64)
-	// Cancel is closed when the caller gives up: its deadline passed or it
+	// Cancel happens when the caller gives up: its deadline passed or it
 	// was cancelled. Nil means never.
-	Cancel <-chan struct{}
+	Cancel Canceler
 	// MaxBytes is the largest answer body the caller accepts (0: no cap).
 	MaxBytes int64
 }

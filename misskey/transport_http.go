@@ -27,17 +27,7 @@ type HTTPTransport struct {
 func (t *HTTPTransport) Do(req *Request) (*Response, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if req.Cancel != nil {
-		done := make(chan struct{})
-		defer close(done)
-		go func() {
-			select {
-			case <-req.Cancel:
-				cancel()
-			case <-done:
-			}
-		}()
-	}
+	defer onCancel(req.Cancel, cancel)()
 	body, size, ctype, err := encodeBody(req)
 	if err != nil {
 		return nil, err

@@ -24,7 +24,7 @@ func splitURL(raw string) (urlParts, bool) {
 	if colon < 1 || !validScheme(raw[:colon]) || !strings.HasPrefix(raw[colon+1:], "//") {
 		return p, false
 	}
-	p.scheme = strings.ToLower(raw[:colon])
+	p.scheme = lowerASCII(raw[:colon])
 	rest := raw[colon+3:]
 	if i := strings.IndexByte(rest, '#'); i >= 0 {
 		p.fragment, p.hasFrag = rest[i+1:], true
@@ -166,4 +166,21 @@ func urlOrigin(raw string) string {
 		return ""
 	}
 	return o
+}
+
+// lowerASCII is strings.ToLower for ASCII text (origins and schemes are
+// checked to be ASCII), without the Unicode tables.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }

@@ -40,7 +40,7 @@ func ParseOrigin(raw string, allowHTTP bool) (string, error) {
 		return "", invalidArgument("origin %q must be scheme://host[:port] with no path, query, fragment or user info", raw)
 	}
 	host, port, hasPort := splitHostPort(u.authority)
-	host = strings.ToLower(host)
+	host = lowerASCII(host)
 	if !validHost(host) || (strings.Contains(host, ":") && !strings.HasPrefix(u.authority, "[")) {
 		return "", invalidArgument("origin %q has no valid host name", raw)
 	}
@@ -204,7 +204,7 @@ func CheckCallback(callback string) error {
 	if i := strings.LastIndexByte(u.authority, '@'); i >= 0 {
 		u.authority = u.authority[i+1:]
 	}
-	if host, _, _ := splitHostPort(u.authority); !validHost(strings.ToLower(host)) {
+	if host, _, _ := splitHostPort(u.authority); !validHost(lowerASCII(host)) {
 		return invalidArgument("callback %q has no valid host", callback)
 	}
 	return nil

@@ -24,7 +24,7 @@ type bindings struct {
 	storage  string // "local", "session" or "memory"
 
 	// clients maps each client object made by mk.client to a hidden record
-	// string, "origin retries token", so the token is not a property of the
+	// string (see clientRecord), so the token is not a property of the
 	// client and the record goes away with the client.
 	clients     safejs.Value
 	clientProto safejs.Value

@@ -732,6 +732,8 @@ func TestRateLimitRetries(t *testing.T) {
 	control(t, "fault", `{"Endpoint":"meta","RateLimit":true,"RetryAfterMs":300}`)
 	fails(t, `mk.client({ origin, rateLimitRetries: 2 }).request("meta")`, "RATE_LIMIT_EXCEEDED", 429)
 	fails(t, `(() => { const c = new AbortController(); setTimeout(() => c.abort(), 100); return mk.client({ origin, rateLimitRetries: 2 }).request("meta", {}, { signal: c.signal }); })()`, "ABORTED", 0)
+	// Aborted during the wait, after the attempt's own timeout would have passed: still ABORTED.
+	fails(t, `(() => { const c = new AbortController(); setTimeout(() => c.abort(), 200); return mk.client({ origin, rateLimitRetries: 2 }).request("meta", {}, { signal: c.signal, timeout: 50 }); })()`, "ABORTED", 0)
 	fails(t, `mk.client({ origin, rateLimitRetries: 11 })`, "INVALID_ARGUMENT", 0)
 	reset(t)
 }

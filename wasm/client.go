@@ -14,7 +14,7 @@ import (
 	"github.com/misskey-wasm/misskey-wasm/misskey/browser/jsutil"
 )
 
-// client: mk.client({ origin, token, rateLimitRetries }) or mk.client(account)
+// client: mk.client({ origin, token, rateLimitRetries, allowSecureEndpoints }) or mk.client(account)
 // → a frozen object { origin, request(), upload(), stream() } whose token is
 // kept out of sight.
 func (b *bindings) client(_ safejs.Value, args []safejs.Value) (any, error) {
@@ -45,6 +45,14 @@ func (b *bindings) client(_ safejs.Value, args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	var secure bool
+	if err := readOptions(a, "allowSecureEndpoints", &secure); err != nil {
+		return nil, err
+	}
+	flags := strconv.Itoa(retries)
+	if secure {
+		flags += "s"
+	}
 	obj, err := jsutil.Object.Call("create", b.clientProto)
 	if err != nil {
 		return nil, err
@@ -53,19 +61,21 @@ func (b *bindings) client(_ safejs.Value, args []safejs.Value) (any, error) {
 		return nil, err
 	}
 	// One string, so that reading it back is one crossing.
-	if _, err := b.clients.Call("set", obj, o+" "+strconv.Itoa(retries)+" "+token); err != nil {
+	if _, err := b.clients.Call("set", obj, o+" "+flags+" "+token); err != nil {
 		return nil, err
 	}
 	_, _ = jsutil.Object.Call("freeze", obj)
 	return obj, nil
 }
 
-// clientRecord reads a client's record: "origin retries token".
+// clientRecord reads a client's record: "origin flags token", flags the
+// rate-limit retries, then "s" when secure endpoints are allowed.
 func clientRecord(record string) *misskey.Client {
 	origin, rest, _ := strings.Cut(record, " ") // an origin has no space
-	n, token, _ := strings.Cut(rest, " ")
+	flags, token, _ := strings.Cut(rest, " ")
+	n, secure := strings.CutSuffix(flags, "s")
 	retries, _ := strconv.Atoi(n)
-	return &misskey.Client{Origin: origin, Token: token, RateLimitRetries: retries}
+	return &misskey.Client{Origin: origin, Token: token, RateLimitRetries: retries, AllowSecureEndpoints: secure}
 }
 
 // clientOf returns the core client behind a client object (the `this` of a

@@ -344,27 +344,25 @@ func signalOption(opts safejs.Value) (safejs.Value, error) {
 	return signal, nil
 }
 
-// signalCancel reads options.signal as a channel closed when it aborts, and
-// a release to call once the work is done (it removes the listener).
-// aborted reports a signal that had aborted already.
-func signalCancel(opts safejs.Value) (cancel <-chan struct{}, release func(), aborted bool, err error) {
+// signalCancel reads options.signal as a misskey.Canceler that happens when
+// it aborts, and a release to call once the work is done (it removes the
+// listener). aborted reports a signal that had aborted already.
+func signalCancel(opts safejs.Value) (cancel misskey.Canceler, release func(), aborted bool, err error) {
 	signal, err := signalOption(opts)
 	if err != nil || signal.IsUndefined() {
 		return nil, func() {}, false, err
 	}
-	ch := make(chan struct{})
-	var once sync.Once
-	end := func() { once.Do(func() { close(ch) }) }
+	c := &misskey.Cancel{}
 	if v, _ := jsutil.Prop(signal, "aborted"); jsutil.Truthy(v) {
-		end()
-		return ch, func() {}, true, nil
+		c.Cancel()
+		return c, func() {}, true, nil
 	}
-	l, err := jsutil.Listen(signal, "abort", func([]safejs.Value) { end() })
+	l, err := jsutil.Listen(signal, "abort", func([]safejs.Value) { c.Cancel() })
 	if err != nil {
 		return nil, nil, false, argError("option signal must be an AbortSignal: " + jsutil.ErrText(err))
 	}
 	var released sync.Once
-	return ch, func() { released.Do(l.Remove) }, false, nil
+	return c, func() { released.Do(l.Remove) }, false, nil
 }
 
 // stringArray makes a JS array of strings.

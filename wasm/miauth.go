@@ -107,13 +107,19 @@ func (b *bindings) complete(_ safejs.Value, args []safejs.Value) (func() (any, e
 }
 
 // signedIn ends a pending sign-in with a check's outcome: a success
-// consumes it and keeps the account; a failure leaves it pending.
+// consumes it and keeps the account; a failure leaves it pending. The
+// server hands a token out once, so a sign-in whose account the browser
+// refuses to store still resolves with it (it is then not in
+// accounts.list(): the page may keep it itself).
 func (b *bindings) signedIn(session string, out misskey.Outcome) (any, error) {
 	b.pending.End(session, out.Err == nil)
 	if out.Err != nil {
 		return nil, out.Err
 	}
-	return b.keepAccount(*out.Account)
+	if err := b.accountStore().Put(*out.Account); err != nil {
+		println("misskey: signed in, but the account could not be kept:", err.Error())
+	}
+	return accountValue(*out.Account)
 }
 
 // wait: mk.miauth.wait({ origin, session }, { interval, timeout, signal }).
@@ -141,7 +147,7 @@ func (b *bindings) wait(_ safejs.Value, args []safejs.Value) (func() (any, error
 	}, nil
 }
 
-func (b *bindings) startWait(target, opts safejs.Value) (func(<-chan struct{}) (any, error), error) {
+func (b *bindings) startWait(target, opts safejs.Value) (func(misskey.Canceler) (any, error), error) {
 	if jsutil.TypeOf(target) != safejs.TypeObject || target.IsNull() {
 		return nil, argError("miauth.wait takes { origin, session }, not " + describe(target))
 	}
@@ -171,7 +177,7 @@ func (b *bindings) startWait(target, opts safejs.Value) (func(<-chan struct{}) (
 		return nil, &misskey.Error{Code: misskey.CodeUnknownSession,
 			Message: "this sign-in was not started in this browser for " + o + ": check the origin, or start again"}
 	}
-	return func(cancel <-chan struct{}) (any, error) {
+	return func(cancel misskey.Canceler) (any, error) {
 		return b.signedIn(session, k.Poll(cancel, w))
 	}, nil
 }

@@ -1,4 +1,26 @@
-// Types of misskey.js, the loader of misskey.wasm.
+// Types of misskey.js, the loader of misskey.wasm. The types of every endpoint and entity
+// are generated from Misskey 2025.11.1's OpenAPI document into misskey-api.d.ts.
+
+import type {
+  DriveFile,
+  Endpoint,
+  Endpoints,
+  MeDetailed,
+  Note,
+  Notification,
+  Permission,
+  ServerErrorCode,
+  Signin,
+  UserDetailed,
+  UserDetailedNotMe,
+  UserLite,
+  Antenna,
+  DriveFolder,
+  ChatMessage,
+  User,
+} from "./misskey-api.js";
+
+export * from "./misskey-api.js";
 
 /** Where accounts (and so tokens) are kept. See SECURITY.md for the risks of each. */
 export type StorageKind = "local" | "session" | "memory";
@@ -16,11 +38,12 @@ export function load(options?: LoadOptions): Promise<Misskey>;
 /**
  * Every failure is an Error with name "MisskeyError".
  * `code` is the server's (CREDENTIAL_REQUIRED, PERMISSION_DENIED, RATE_LIMIT_EXCEEDED, NO_SUCH_NOTE, …)
- * or the library's own (see ErrorCode).
+ * or the library's own (see ErrorCode). isMisskeyError(e, endpoint) narrows it to the codes that
+ * endpoint documents.
  */
-export interface MisskeyError extends Error {
+export interface MisskeyError<Code extends string = ErrorCode | ServerErrorCode | (string & {})> extends Error {
   name: "MisskeyError";
-  code: ErrorCode | string;
+  code: Code;
   /** HTTP status; 0 when no HTTP answer was read. */
   status: number;
   /** The endpoint called ("notes/create"), "miauth/check", or "". */
@@ -49,6 +72,16 @@ export type ErrorCode =
   | "STORAGE_ERROR" // the browser refused to store the account
   | "INTERNAL_ERROR"; // a bug in the library; the library keeps working
 
+/**
+ * Whether e is a MisskeyError; with an endpoint, one of a call to that endpoint, whose code is
+ * one the endpoint documents or the library's own.
+ */
+export function isMisskeyError<E extends Endpoint>(e: unknown, endpoint: E): e is MisskeyError<Endpoints[E]["errors"] | ErrorCode>;
+export function isMisskeyError(e: unknown, endpoint?: string): e is MisskeyError;
+
+/** The user of an account: what MiAuth's check answers (UserDetailedNotMe), or a user object the page kept. */
+export type MisskeyUser = UserDetailed;
+
 /** A signed-in account, as kept by mk.accounts. */
 export interface Account {
   origin: string;
@@ -60,15 +93,6 @@ export interface Account {
   user: MisskeyUser | null;
 }
 
-/** The fields of a Misskey user object that every server sends; there are many more. */
-export interface MisskeyUser {
-  id: string;
-  username: string;
-  name: string | null;
-  host: string | null;
-  avatarUrl: string | null;
-  [key: string]: unknown;
-}
 
 export interface StartOptions {
   /** "https://misskey.example" or "misskey.example"; http:// only for loopback hosts unless allowHttp. */
@@ -80,7 +104,7 @@ export interface StartOptions {
   /** Where the instance sends the user back; default: this page without query and fragment. */
   callback?: string;
   /** Permission names (see mk.permissions), as an array or a comma-separated string. */
-  permission?: string[] | string;
+  permission?: Permission[] | string;
   /** Further permission names to accept, for forks. */
   extraPermissions?: string[] | string;
   /** Accept an http:// origin for a host that is not loopback. */
@@ -99,7 +123,7 @@ export interface StartResult {
   /** The normalized origin. */
   origin: string;
   /** The permissions asked for, checked and de-duplicated. */
-  permission: string[];
+  permission: Permission[];
 }
 
 export interface WaitOptions {
@@ -120,6 +144,9 @@ export interface MiAuth {
   /**
    * On the callback page: reads ?session= from url (default: location.href), checks this browser
    * started it, removes it from the address bar, POSTs check once, saves and returns the account.
+   * Only a successful check completes the sign-in (a failed one may be tried again). The server hands
+   * the token out once, so complete resolves even when the browser refuses to store the account
+   * (then it is not in accounts.list()).
    */
   complete(url?: string): Promise<Account>;
   /**
@@ -158,16 +185,28 @@ export interface UploadOptions {
   timeout?: number;
 }
 
+/** The params of endpoint E, and whether they may be left out (none is required). */
+type RequestArgs<E extends Endpoint> = {} extends Endpoints[E]["req"]
+  ? [params?: Endpoints[E]["req"], options?: CallOptions]
+  : [params: Endpoints[E]["req"], options?: CallOptions];
+
 export interface Client {
   /** The normalized origin. The token is not a property: it is kept out of sight. */
   readonly origin: string;
   /**
    * POSTs params (a plain object; default {}) to {origin}/api/{endpoint} with the token as `i`.
-   * Resolves with the parsed JSON answer, or null for 204.
+   * Resolves with the parsed JSON answer, or null for 204. A secure endpoint (Endpoints[E]["secure"])
+   * is refused with INVALID_ARGUMENT when the client has a token, unless allowSecureEndpoints.
    */
-  request<T = any>(endpoint: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T>;
+  request<E extends Endpoint>(endpoint: E, ...args: RequestArgs<E>): Promise<Endpoints[E]["res"]>;
+  /** An endpoint the types do not know (a fork's): untyped. */
+  request<T = any, E extends string = string>(
+    endpoint: E extends Endpoint ? never : E,
+    params?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<T>;
   /** Uploads a file to the drive (drive/files/create) and resolves the drive file. */
-  upload<T = any>(file: Blob, options?: UploadOptions): Promise<T>;
+  upload(file: Blob, options?: UploadOptions): Promise<DriveFile>;
   /**
    * Opens the streaming connection (ws(s)://host/streaming?i=token). It reconnects by itself after a
    * drop (exponential backoff with jitter: first retry within 1 s, capped at 30 s, and at once when the
@@ -178,6 +217,72 @@ export interface Client {
   stream(): Stream;
 }
 
+/**
+ * The streaming channels and the messages each sends, written by hand from Misskey 2025.11.1's
+ * packages/backend/src/server/api/stream/channels (the OpenAPI document does not describe streaming).
+ */
+export interface Channels {
+  main: {
+    params: Record<string, never>;
+    events: {
+      notification: Notification;
+      mention: Note;
+      reply: Note;
+      renote: Note;
+      /** You followed someone. */
+      follow: UserDetailedNotMe;
+      /** Someone followed you. */
+      followed: UserDetailed | UserLite;
+      /** You unfollowed someone. */
+      unfollow: UserDetailed;
+      meUpdated: MeDetailed;
+      urlUploadFinished: { marker: string | null; file: DriveFile };
+      readAllNotifications: undefined;
+      unreadNotification: Notification;
+      notificationFlushed: undefined;
+      unreadAntenna: Antenna;
+      readAntenna: Antenna;
+      newChatMessage: ChatMessage;
+      readAllAnnouncements: undefined;
+      myTokenRegenerated: undefined;
+      signin: Signin;
+      registryUpdated: { scope?: string[]; key: string; value: unknown };
+      driveFileCreated: DriveFile;
+      receiveFollowRequest: User;
+      announcementCreated: { announcement: Record<string, unknown> };
+    };
+  };
+  homeTimeline: { params: { withRenotes?: boolean; withFiles?: boolean }; events: { note: Note } };
+  localTimeline: { params: { withRenotes?: boolean; withReplies?: boolean; withFiles?: boolean }; events: { note: Note } };
+  hybridTimeline: { params: { withRenotes?: boolean; withReplies?: boolean; withFiles?: boolean }; events: { note: Note } };
+  globalTimeline: { params: { withRenotes?: boolean; withFiles?: boolean }; events: { note: Note } };
+  /** q: any of these groups of tags, each group all of its tags ([["a", "b"], ["c"]]: a and b, or c). */
+  hashtag: { params: { q: string[][] }; events: { note: Note } };
+  antenna: { params: { antennaId: string }; events: { note: Note } };
+  userList: { params: { listId: string; withFiles?: boolean; withRenotes?: boolean }; events: { note: Note } };
+  channel: { params: { channelId: string }; events: { note: Note } };
+  roleTimeline: { params: { roleId: string }; events: { note: Note } };
+  drive: {
+    params: Record<string, never>;
+    events: {
+      fileCreated: DriveFile;
+      fileDeleted: string;
+      fileUpdated: DriveFile;
+      folderCreated: DriveFolder;
+      folderDeleted: string;
+      folderUpdated: DriveFolder;
+    };
+  };
+}
+
+/** A note's update after stream.subNote(id), as the top-level "noteUpdated" message. */
+export type NoteUpdatedEvent =
+  | { id: string; type: "reacted"; body: { reaction: string; emoji?: { name: string; url: string } | null; userId: string } }
+  | { id: string; type: "unreacted"; body: { reaction: string; userId: string } }
+  | { id: string; type: "deleted"; body: { deletedAt: string } }
+  | { id: string; type: "pollVoted"; body: { choice: number; userId: string } }
+  | { id: string; type: "updated"; body: { cw: string | null; text: string } };
+
 export type StreamState = "connecting" | "open" | "reconnecting" | "closed";
 
 export interface Stream {
@@ -187,14 +292,16 @@ export interface Stream {
    * is connected once however often it is asked for: each Channel object gets every message, and the server
    * is told to disconnect when the last one is disposed.
    */
-  channel(name: string, params?: Record<string, unknown>): Channel;
+  channel<C extends keyof Channels>(name: C, ...params: {} extends Channels[C]["params"] ? [params?: Channels[C]["params"]] : [params: Channels[C]["params"]]): Channel<Channels[C]["events"]>;
+  /** A channel the types do not know (a fork's): untyped. */
+  channel<N extends string>(name: N extends keyof Channels ? never : N, params?: Record<string, unknown>): Channel;
   /** Asks for a note's updates (reactions, deletion), delivered as "noteUpdated" events. */
   subNote(noteId: string): void;
   unsubNote(noteId: string): void;
   /** "state": the new StreamState; "error": a MisskeyError (a malformed frame, or the error that closed the stream); any other top-level message type ("noteUpdated", …): its body. */
   on(type: "state", listener: (state: StreamState) => void): void;
   on(type: "error", listener: (error: MisskeyError) => void): void;
-  on(type: "noteUpdated", listener: (event: { id: string; type: string; body: any }) => void): void;
+  on(type: "noteUpdated", listener: (event: NoteUpdatedEvent) => void): void;
   /** The server accepted a channel (a refused one gets no answer at all). */
   on(type: "connected", listener: (event: { id: string }) => void): void;
   on(type: string, listener: (body: any) => void): void;
@@ -207,13 +314,13 @@ export interface Stream {
   close(): void;
 }
 
-export interface Channel {
+export interface Channel<Events = Record<string, any>> {
   /** The id chosen for this channel on its stream. */
   readonly id: string;
   readonly channel: string;
   /** Every message type of the channel: "note" on timelines; "notification", "mention", "reply", … on main. */
-  on(type: string, listener: (body: any) => void): void;
-  off(type: string, listener: (body: any) => void): void;
+  on<K extends keyof Events & string>(type: K, listener: (body: Events[K]) => void): void;
+  off<K extends keyof Events & string>(type: K, listener: (body: Events[K]) => void): void;
   /** Disconnects the channel and forgets its listeners. */
   dispose(): void;
 }
@@ -231,13 +338,16 @@ export interface RemoveResult {
 export interface Accounts {
   /** The kept accounts. */
   list(): Account[];
-  /** Keeps an account obtained some other way (replacing the same user's entry). */
+  /**
+   * Keeps an account obtained some other way (replacing the same user's entry, or the same token's).
+   * The user may be left out (null), or lack an id: then the account is kept by its token.
+   */
   add(account: { origin: string; token: string; user?: object | null; allowHttp?: boolean }): Account;
   /**
    * Forgets the account; with revoke, also asks the server to revoke the token (over https or to a
    * loopback host only, unless allowHttp).
    */
-  remove(account: { origin: string; token?: string; user?: { id: string } }, options?: { revoke?: boolean; allowHttp?: boolean }): Promise<RemoveResult>;
+  remove(account: { origin: string; token?: string; user?: { id: string } | null }, options?: { revoke?: boolean; allowHttp?: boolean }): Promise<RemoveResult>;
 }
 
 export interface ClientOptions {
@@ -245,6 +355,11 @@ export interface ClientOptions {
   token?: string | null;
   /** Accept an http:// origin for a host that is not loopback. */
   allowHttp?: boolean;
+  /**
+   * Let calls with a token go to the secure endpoints (Endpoints[E]["secure"]), which refuse every app
+   * token (MiAuth, OAuth): only for a token of the web client's own. Default false: INVALID_ARGUMENT.
+   */
+  allowSecureEndpoints?: boolean;
   /**
    * How many times a call refused with 429 RATE_LIMIT_EXCEEDED is sent again, after the wait the
    * server asked for (info.resetMs; else 1 s, 2 s, 4 s…; at most 60 s). 0 to 10; default 0.
@@ -267,7 +382,7 @@ export interface Misskey {
   /** Where accounts are kept now. */
   storage(): StorageKind;
   /** The permission names the server knows (Misskey 2025.11.1). */
-  readonly permissions: readonly string[];
+  readonly permissions: readonly Permission[];
   /** The library's version. */
   readonly version: string;
 }

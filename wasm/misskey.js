@@ -23,6 +23,15 @@ export function load(options = {}) {
   });
 }
 
+/**
+ * Whether e is a MisskeyError; with an endpoint, one of a call to that endpoint.
+ * @param {unknown} e
+ * @param {string} [endpoint]
+ */
+export function isMisskeyError(e, endpoint) {
+  return e instanceof Error && e.name === "MisskeyError" && (endpoint === undefined || e.endpoint === endpoint);
+}
+
 // glue:begin (the bindings' tests under Node evaluate this part as it is)
 function makeGlue() {
   // A Go callback cannot throw: it returns a Throw box, which sync throws.
@@ -84,7 +93,11 @@ function makeGlue() {
           if (isDirect(s, type, n, max)) return s === 204 ? null : res.json().catch(failed(s));
           return res.arrayBuffer().then((buf) => onAnswer(rec, attempt, res, buf), failed(s));
         }, failed(0))
-        .then((r) => (r instanceof Retry ? wait(r.ms, signal).then(() => send(plan, attempt + 1), failed(0)) : r));
+        .then((r) =>
+          r instanceof Retry
+            ? wait(r.ms, signal).then(() => send(plan, attempt + 1), (reason) => onFailure(rec, attempt, 2, 0, reason))
+            : r,
+        );
     };
     return send;
   };

@@ -329,9 +329,9 @@ func writePicture(t *testing.T, path string) {
 	}
 }
 
-// An account kept without its user (mk.accounts.add({ origin, token })):
-// the demo opens it, names it by its instance, and fills the profile in
-// from "i" (it used to throw on account.user.username).
+// An account kept without its user (mk.accounts.add({ origin, token }), or
+// 0.1's list): the demo opens it, names it by its instance, and fills the
+// profile in from "i" (it used to throw on account.user.username).
 func TestDemoAccountWithoutUser(t *testing.T) {
 	ctx := newBrowser(t)
 	fake := misskeytest.NewServer()
@@ -345,7 +345,8 @@ func TestDemoAccountWithoutUser(t *testing.T) {
 	eval[bool](t, ctx, `(() => {
 		window.onerror = (m) => { window.pageErrors = (window.pageErrors || []).concat(String(m)); };
 		window.addEventListener("unhandledrejection", (e) => { window.pageErrors = (window.pageErrors || []).concat(String(e.reason)); });
-		localStorage.setItem("misskey-wasm:account:`+fake.URL+` token `+tok+`", JSON.stringify({ origin: "`+fake.URL+`", token: "`+tok+`", user: null, added: 1 }));
+		// As version 0.1 kept it: the library converts the list on first use.
+		localStorage.setItem("misskey-wasm:accounts", JSON.stringify([{ origin: "`+fake.URL+`", token: "`+tok+`", user: null }]));
 		return true;
 	})()`)
 	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {

@@ -119,6 +119,7 @@ func buildDist(dir string) error {
 		filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"): "wasm_exec.js",
 		filepath.Join(root, "wasm", "misskey.js"):                                       "misskey.js",
 		filepath.Join(root, "wasm", "misskey.d.ts"):                                     "misskey.d.ts",
+		filepath.Join(root, "wasm", "misskey-api.d.ts"):                                 "misskey-api.d.ts",
 	}
 	for src, name := range copies {
 		b, err := os.ReadFile(src)

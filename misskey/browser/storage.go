@@ -47,7 +47,8 @@ func (s webStorage) Get(key string) (string, bool) {
 
 func (s webStorage) Set(key, value string) error {
 	if _, err := s.v.Call("setItem", key, value); err != nil {
-		return &misskey.Error{Code: misskey.CodeStorageError, Message: "the browser refused to store the value: " + jsutil.ErrText(err)}
+		// Not quoted: the browser's message quotes the key.
+		return &misskey.Error{Code: misskey.CodeStorageError, Message: "the browser refused to store the value (the storage is full, or not allowed here)"}
 	}
 	return nil
 }

@@ -77,8 +77,7 @@ func (Transport) Do(req *misskey.Request) (*misskey.Response, error) {
 		return nil, err
 	}
 	signal, _ := jsutil.Prop(ctrl, "signal")
-	stop := abortOn(req.Cancel, func() { _, _ = ctrl.Call("abort") })
-	defer stop()
+	defer abortOn(req.Cancel, func() { _, _ = ctrl.Call("abort") })()
 	init, err := jsutil.Object.Call("create", FetchOptions(req.Form != nil))
 	if err != nil {
 		return nil, err
@@ -164,20 +163,12 @@ func ParseLength(s string) int64 {
 	return n
 }
 
-// abortOn calls abort once when cancel is closed, until the returned stop.
-func abortOn(cancel <-chan struct{}, abort func()) (stop func()) {
+// abortOn calls abort when cancel happens, until the returned stop.
+func abortOn(cancel misskey.Canceler, abort func()) (stop func()) {
 	if cancel == nil {
 		return func() {}
 	}
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-cancel:
-			abort()
-		case <-done:
-		}
-	}()
-	return func() { close(done) }
+	return cancel.OnCancel(abort)
 }
 
 // requestBody is req's body as a JS value: a Uint8Array, or a FormData.
@@ -239,6 +230,7 @@ func blobOf(r io.Reader) (safejs.Value, error) {
 type Blob struct {
 	Value safejs.Value
 	data  []byte
+	pos   int
 	read  bool
 }
 
@@ -268,17 +260,38 @@ func (b *Blob) Read(p []byte) (int, error) {
 			return 0, err
 		}
 	}
-	if len(b.data) == 0 {
+	if b.pos >= len(b.data) {
 		return 0, io.EOF
 	}
-	n := copy(p, b.data)
-	b.data = b.data[n:]
+	n := copy(p, b.data[b.pos:])
+	b.pos += n
 	return n, nil
+}
+
+// Seek moves where Read reads next; a Blob can so be sent again.
+func (b *Blob) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekCurrent:
+		offset += int64(b.pos)
+	case io.SeekEnd:
+		size, _ := jsutil.Prop(b.Value, "size")
+		n, _ := size.Float()
+		offset += int64(n)
+	}
+	if offset < 0 {
+		return 0, errString("seek before the start")
+	}
+	b.pos = int(offset)
+	return offset, nil
 }
 
 // sendXHR sends req with XMLHttpRequest, reporting the upload's progress.
 func sendXHR(req *misskey.Request, body safejs.Value) (*misskey.Response, error) {
-	xhr, err := jsutil.MustGet(jsutil.Global, "XMLHttpRequest").New()
+	ctor, err := jsutil.Prop(jsutil.Global, "XMLHttpRequest")
+	if err != nil || jsutil.TypeOf(ctor) != safejs.TypeFunction {
+		return nil, &misskey.Error{Code: misskey.CodeInvalidArgument, Message: "upload progress needs XMLHttpRequest, which this environment lacks"}
+	}
+	xhr, err := ctor.New()
 	if err != nil {
 		return nil, err
 	}
@@ -346,8 +359,11 @@ func sendXHR(req *misskey.Request, body safejs.Value) (*misskey.Response, error)
 	if v, err := jsutil.Prop(xhr, "status"); err == nil {
 		status, _ = v.Int()
 	}
+	// XMLHttpRequest follows redirects by itself; the URL it ended at, as
+	// the browser writes URLs, tells whether it did.
+	got := jsutil.Str(xhr, "responseURL")
 	resp := &misskey.Response{Status: status, Header: map[string]string{}, ContentLength: -1,
-		Redirected: jsutil.Str(xhr, "responseURL") != req.URL}
+		Redirected: got != "" && got != canonicalURL(req.URL)}
 	for _, name := range []string{"content-type", "retry-after"} {
 		if v, err := xhr.Call("getResponseHeader", name); err == nil && jsutil.TypeOf(v) == safejs.TypeString {
 			resp.Header[name], _ = v.String()
@@ -359,6 +375,22 @@ func sendXHR(req *misskey.Request, body safejs.Value) (*misskey.Response, error)
 		}
 	}
 	return resp, nil
+}
+
+// canonicalURL is u as the browser writes it (new URL(u).href).
+func canonicalURL(u string) string {
+	ctor, err := jsutil.Prop(jsutil.Global, "URL")
+	if err != nil || jsutil.TypeOf(ctor) != safejs.TypeFunction {
+		return u
+	}
+	parsed, err := ctor.New(u)
+	if err != nil {
+		return u
+	}
+	if href := jsutil.Str(parsed, "href"); href != "" {
+		return href
+	}
+	return u
 }
 
 type errString string

@@ -48,7 +48,8 @@ func (c *call) userDetailed(u *userRec) map[string]any {
 		"notesCount": st.notesCount(u), "pinnedNoteIds": []any{}, "pinnedNotes": []any{},
 		"pinnedPageId": nil, "pinnedPage": nil, "publicReactions": true,
 		"followersVisibility": "public", "followingVisibility": "public",
-		"roles": []any{}, "memo": nil, "moderationNote": nil,
+		"roles": []any{}, "memo": nil, // moderationNote: only for moderators
+		"canChat": true, "chatScope": "everyone", "followedMessage": nil,
 		"twoFactorEnabled": false, "usePasswordLessLogin": false, "securityKeys": false,
 	} {
 		m[k] = v
@@ -84,9 +85,9 @@ func (c *call) meDetailed(u *userRec, secrets bool) map[string]any {
 		"hasUnreadChannel": false, "hasUnreadNotification": u.unreadNotes > 0,
 		"hasPendingReceivedFollowRequest": false, "unreadNotificationsCount": u.unreadNotes,
 		"mutedWords": []any{}, "hardMutedWords": []any{}, "mutedInstances": []any{},
-		"mutingNotificationTypes": []any{}, "notificationRecieveConfig": map[string]any{},
-		"emailNotificationTypes": []any{}, "achievements": []any{}, "loggedInDays": 1,
-		"policies": map[string]any{},
+		"notificationRecieveConfig": map[string]any{},
+		"emailNotificationTypes":    []any{}, "achievements": []any{}, "loggedInDays": 1,
+		"policies": defaultPolicies(), "hasUnreadChatMessages": false,
 	} {
 		m[k] = v
 	}
@@ -236,4 +237,23 @@ func page[T any](items []T, id func(T) string, sinceID, untilID string, limit in
 		out = append(out, it)
 	}
 	return out
+}
+
+// defaultPolicies are Misskey 2025.11.1's DEFAULT_POLICIES
+// (packages/backend/src/core/RoleService.ts): what a user without roles may do.
+func defaultPolicies() map[string]any {
+	return map[string]any{
+		"gtlAvailable": true, "ltlAvailable": true, "canPublicNote": true, "mentionLimit": 20,
+		"canInvite": false, "inviteLimit": 0, "inviteLimitCycle": 60 * 24 * 7, "inviteExpirationTime": 0,
+		"canManageCustomEmojis": false, "canManageAvatarDecorations": false, "canSearchNotes": false,
+		"canSearchUsers": true, "canUseTranslator": true, "canHideAds": false, "driveCapacityMb": 100,
+		"maxFileSizeMb": 30, "alwaysMarkNsfw": false, "canUpdateBioMedia": true, "pinLimit": 5,
+		"antennaLimit": 5, "wordMuteLimit": 200, "webhookLimit": 3, "clipLimit": 10,
+		"noteEachClipsLimit": 200, "userListLimit": 10, "userEachUserListsLimit": 50,
+		"rateLimitFactor": 1, "avatarDecorationLimit": 1, "canImportAntennas": false,
+		"canImportBlocking": false, "canImportFollowing": false, "canImportMuting": false,
+		"canImportUserLists": false, "chatAvailability": "available",
+		"uploadableFileTypes": []any{"text/*", "application/json", "image/*", "video/*", "audio/*"},
+		"noteDraftLimit":      10, "scheduledNoteLimit": 1, "watermarkAvailable": true,
+	}
 }

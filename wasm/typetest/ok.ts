@@ -1,0 +1,92 @@
+// Correct uses of the library's types: this file must compile under --strict.
+import { load, isMisskeyError } from "../misskey.js";
+import type { Endpoints, Note, DriveFile, MeDetailed, Permission, NoteUpdatedEvent, Account, UserDetailed } from "../misskey.js";
+
+async function main() {
+  const mk = await load({ storage: "session" });
+  const perms: Permission[] = ["read:account", "write:notes"];
+  const { url, session, permission } = mk.miauth.start({ origin: "misskey.example", name: "App", permission: perms });
+  const p0: Permission = permission[0];
+  void url, session, p0;
+
+  const client = mk.client({ origin: "misskey.example", token: "t", rateLimitRetries: 2 });
+  // A typed call: params checked, the answer typed.
+  const created = await client.request("notes/create", { text: "hi", visibility: "home" });
+  const note: Note = created.createdNote;
+  const id: string = note.id; // ids are plain strings
+  const text: string | null = note.text;
+  void id, text;
+  // Params may be left out when none is required.
+  const me = await client.request("i");
+  const meDetailed: MeDetailed = me;
+  void meDetailed;
+  const meta = await client.request("meta", {});
+  const version: string = meta.version;
+  void version;
+  // 204 endpoints resolve null.
+  const deleted: null = await client.request("notes/delete", { noteId: id });
+  void deleted;
+  // A timeline: an array of notes.
+  const tl = await client.request("notes/timeline", { limit: 20, withRenotes: false, sinceId: id });
+  tl.forEach((n) => n.user.username.toUpperCase());
+  // An endpoint the types do not know (a fork's): untyped, still allowed.
+  const custom = await client.request("fork/custom-endpoint", { any: 1 });
+  void custom;
+  const dynamic: string = ["meta", "i"][0];
+  await client.request(dynamic, {});
+  const typedCustom = await client.request<{ ok: boolean }>("fork/other", {});
+  const okFlag: boolean = typedCustom.ok;
+  void okFlag;
+
+  // Typed errors per endpoint.
+  try {
+    await client.request("notes/create", { text: "x", renoteId: "nope" });
+  } catch (e) {
+    if (isMisskeyError(e, "notes/create") && e.code === "NO_SUCH_RENOTE_TARGET") {
+      const status: number = e.status;
+      void status;
+    }
+    if (isMisskeyError(e) && e.code === "SOME_FORK_CODE") {
+      void e.info;
+    }
+  }
+
+  // Uploads resolve a DriveFile.
+  const file: DriveFile = await client.upload(new Blob(["x"]), { name: "x.txt", onProgress: ({ loaded, total }) => void (loaded + total) });
+  void file.id;
+
+  // Streaming: typed channels and events.
+  const stream = client.stream();
+  const home = stream.channel("homeTimeline", { withRenotes: true });
+  home.on("note", (n) => void n.createdAt);
+  const main = stream.channel("main");
+  main.on("notification", (n) => void n.type);
+  main.on("followed", (u) => void u.username);
+  const tag = stream.channel("hashtag", { q: [["misskey"]] });
+  tag.on("note", (n: Note) => void n);
+  const forked = stream.channel("forkChannel", { x: 1 });
+  forked.on("anything", (body) => void body);
+  stream.on("noteUpdated", (ev: NoteUpdatedEvent) => {
+    if (ev.type === "reacted") void ev.body.reaction;
+  });
+  stream.on("state", (s) => void s.toUpperCase());
+  stream.subNote(id);
+  stream.close();
+
+  // Accounts: the user may be null.
+  const accounts: Account[] = mk.accounts.list();
+  for (const a of accounts) {
+    const u: UserDetailed | null = a.user;
+    if (u) void u.username;
+  }
+  const removed = await mk.accounts.remove(accounts[0], { revoke: true });
+  void removed.settingsUrl;
+
+  // The endpoint table's types.
+  type CreateErrors = Endpoints["notes/create"]["errors"];
+  const code: CreateErrors = "NO_SUCH_RENOTE_TARGET";
+  const perm: Endpoints["notes/create"]["permission"] = "write:notes";
+  const secure: Endpoints["i/revoke-token"]["secure"] = true;
+  void code, perm, secure;
+}
+void main;
