@@ -10,7 +10,7 @@ export GOTOOLCHAIN := auto
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.1.4
 VULNDB := golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 
-.PHONY: build serve test vet vulncheck bench clean
+.PHONY: build serve test vet vulncheck bench clean generate
 
 build:
 	$(GO) run ./web -build $(DIST)
@@ -27,8 +27,15 @@ vulncheck:
 	dir=$$($(GO) mod download -json $(VULNDB) | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); \
 	test -d "$$dir/data/osv" && $(GO) run $(GOVULNCHECK) -db "file://$$dir/data/osv" ./...
 
+# Regenerate the types of every endpoint and entity (wasm/misskey-api.d.ts,
+# misskey/endpoints_gen.go, misskey/permissions_list.go) from the vendored
+# OpenAPI document; a test fails when the committed files are not current.
+generate:
+	$(GO) generate ./misskey
+
 # Native tests of the core and the fake, the bindings under Node (wasm/node_test.go
-# runs them), and the end-to-end tests in headless Chromium (web/).
+# runs them), the end-to-end tests in headless Chromium (web/), and the type
+# tests with the TypeScript compiler (npm, pinned, into dist/npm-tools).
 test: vet vulncheck
 	$(GO) test -count=1 ./...
 
