@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -27,7 +28,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	if err := buildDist(dir); err != nil {
+	if err := buildDist(dir, io.Discard); err != nil {
 		fmt.Fprintln(os.Stderr, "building the library:", err)
 		os.Exit(1)
 	}

@@ -6,6 +6,9 @@
 //	go run ./web                  # serve, after `make build`
 //	go run ./web -build dist      # build the library into dist/ and exit
 //
+// `make serve` builds this command into dist/.bin/ and runs it (not with
+// `go run`, which turns the demo's clean exit on Ctrl-C into exit status 1).
+//
 // The demo itself is static: web/ plus dist/ can be copied to any host.
 package main
 
@@ -25,71 +28,89 @@ import (
 )
 
 func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "address of the demo")
-	fakeAddr := flag.String("fake-addr", "127.0.0.1:8081", "address of the fake Misskey instance")
+	addr := flag.String("addr", "127.0.0.1:8080", "address of the demo (`make serve ADDR=…`)")
+	fakeAddr := flag.String("fake-addr", "127.0.0.1:8081", "address of the fake Misskey instance (`make serve FAKE_ADDR=…`)")
 	noFake := flag.Bool("no-fake", false, "do not start the fake instance")
 	webDir := flag.String("web", "web", "folder of the demo's files")
 	distDir := flag.String("dist", "dist", "folder of the built library")
 	build := flag.String("build", "", "build the library into this folder and exit")
 	postEvery := flag.Duration("post-every", 20*time.Second, "how often the fake's second user posts (0: never)")
 	flag.Parse()
+	log.SetFlags(0)
 
 	if *build != "" {
-		if err := buildDist(*build); err != nil {
+		log.SetPrefix("build: ")
+		if err := buildDist(*build, os.Stdout); err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println("built", *build)
 		return
 	}
+	log.SetPrefix("misskey-wasm demo: ")
 	if _, err := os.Stat(filepath.Join(*distDir, "misskey.wasm")); err != nil {
 		log.Fatalf("%s/misskey.wasm is missing: run `make build` (or use `make serve`)", *distDir)
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-
-	var fakeURL string
-	if !*noFake {
-		fake, err := startFake(*fakeAddr)
-		if err != nil {
-			log.Fatalf("fake instance: %v", err)
-		}
-		defer fake.Close()
-		fakeURL = fake.URL
-		if *postEvery > 0 {
-			go keepPosting(ctx, fake, *postEvery)
-		}
-	}
-
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		log.Fatalf("demo: %v", listenError(*addr, "addr", err))
-	}
-	srv := &http.Server{Handler: newHandler(*webDir, *distDir, fakeURL), ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
-	fmt.Printf("misskey-wasm demo: open http://%s/\n", ln.Addr())
-	if fakeURL != "" {
-		fmt.Printf("fake Misskey instance (the demo's default): %s (signed in as @alice)\n", fakeURL)
-	}
-	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+	if err := run(*addr, *fakeAddr, *noFake, *webDir, *distDir, *postEvery); err != nil {
 		log.Fatal(err)
 	}
 }
 
+// run serves the demo until SIGINT (Ctrl-C) or SIGTERM, then returns nil:
+// stopping the demo is no failure, and `make serve` must not report one.
+func run(addr, fakeAddr string, noFake bool, webDir, distDir string, postEvery time.Duration) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var fakeURL string
+	if !noFake {
+		fake, err := startFake(fakeAddr)
+		if err != nil {
+			return fmt.Errorf("fake instance: %v", err)
+		}
+		defer fake.Close()
+		fakeURL = fake.URL
+		if postEvery > 0 {
+			go keepPosting(ctx, fake, postEvery)
+		}
+	}
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("demo: %v", listenError(addr, "addr", err))
+	}
+	srv := &http.Server{Handler: newHandler(webDir, distDir, fakeURL), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		stop() // a second Ctrl-C ends the process at once
+		srv.Close()
+	}()
+	fmt.Printf("misskey-wasm demo: open http://%s/\n", ln.Addr())
+	if fakeURL != "" {
+		fmt.Printf("fake Misskey instance, the demo's default: %s (its consent page signs you in as @alice when you click Allow)\n", fakeURL)
+	}
+	fmt.Println("Press Ctrl-C to stop.")
+	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+		return err
+	}
+	fmt.Println("misskey-wasm demo: stopped")
+	return nil
+}
+
 // listenError explains why listening on addr, the value of the flag
 // flagName, failed, and how to pick another address, e.g.
-// "127.0.0.1:8081 is in use (change it with -fake-addr=127.0.0.1:PORT)".
+// "127.0.0.1:8081 is in use (change it with -fake-addr=127.0.0.1:PORT,
+// or make serve FAKE_ADDR=127.0.0.1:PORT)".
 func listenError(addr, flagName string, err error) error {
 	host, _, splitErr := net.SplitHostPort(addr)
 	if splitErr != nil {
 		host = "127.0.0.1"
 	}
-	hint := fmt.Sprintf("change it with -%s=%s", flagName, net.JoinHostPort(host, "PORT"))
+	other := net.JoinHostPort(host, "PORT")
+	hint := fmt.Sprintf("change it with -%s=%s, or make serve %s=%s", flagName, other, makeVars[flagName], other)
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return fmt.Errorf("%s is in use (%s)", addr, hint)
 	}
 	return fmt.Errorf("cannot listen on %s: %v (%s)", addr, err, hint)
 }
+
+// makeVars are the Makefile's names for the address flags.
+var makeVars = map[string]string{"addr": "ADDR", "fake-addr": "FAKE_ADDR"}

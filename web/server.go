@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/misskey-wasm/misskey-wasm/misskey/misskeytest"
-	"github.com/misskey-wasm/misskey-wasm/web/internal/wasmpack"
 )
 
 // csp is the demo's Content-Security-Policy, also set as a <meta> tag in
@@ -58,79 +57,6 @@ func securityHeaders(h http.Handler) http.Handler {
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		h.ServeHTTP(w, r)
 	})
-}
-
-// staticFiles serves a folder with explicit MIME types (the system's MIME
-// table may lack .wasm, and instantiateStreaming needs application/wasm).
-// Go files and tests in the folder are not served.
-func staticFiles(dir string) http.Handler {
-	fs := http.FileServer(http.Dir(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ext := filepath.Ext(r.URL.Path)
-		if ext == ".go" || strings.Contains(r.URL.Path, "/testdata/") {
-			http.NotFound(w, r)
-			return
-		}
-		if t, ok := mimeTypes[ext]; ok {
-			w.Header().Set("Content-Type", t)
-		}
-		w.Header().Set("Cache-Control", "no-cache")
-		fs.ServeHTTP(w, r)
-	})
-}
-
-// buildDist builds the library into dir: misskey.wasm, the wasm_exec.js
-// of the same Go toolchain, misskey.js and misskey.d.ts.
-func buildDist(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		return err
-	}
-	out, err := filepath.Abs(filepath.Join(dir, "misskey.wasm"))
-	if err != nil {
-		return err
-	}
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-gcflags=all=-l", "-o", out, "./wasm")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build ./wasm: %v\n%s", err, b)
-	}
-	// Join the data segments Go's linker splits at every run of zeros: the
-	// same memory image in far fewer segments, which compress better.
-	wasm, err := os.ReadFile(out)
-	if err != nil {
-		return err
-	}
-	if wasm, err = wasmpack.Pack(wasm, 256); err != nil {
-		return fmt.Errorf("pack %s: %v", out, err)
-	}
-	if err := os.WriteFile(out, wasm, 0o644); err != nil {
-		return err
-	}
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		return fmt.Errorf("go env GOROOT: %v", err)
-	}
-	copies := map[string]string{
-		filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"): "wasm_exec.js",
-		filepath.Join(root, "wasm", "misskey.js"):                                       "misskey.js",
-		filepath.Join(root, "wasm", "misskey.d.ts"):                                     "misskey.d.ts",
-		filepath.Join(root, "wasm", "misskey-api.d.ts"):                                 "misskey-api.d.ts",
-	}
-	for src, name := range copies {
-		b, err := os.ReadFile(src)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // moduleRoot is the folder of go.mod.
