@@ -25,14 +25,46 @@ export * from "./misskey-api.js";
 /** Where accounts (and so tokens) are kept. See SECURITY.md for the risks of each. */
 export type StorageKind = "local" | "session" | "memory";
 
+/**
+ * Options of load(). The library loads once per page: only the first load() (or the first after
+ * one that failed) loads it. A later load() may change storage; a later wasmURL, wasmModule or
+ * onProgress that differs from the first's rejects with an Error whose message names the option
+ * (passing the same value again, or leaving it out, is fine).
+ */
 export interface LoadOptions {
-  /** Where misskey.wasm is; default: misskey.wasm next to misskey.js. */
+  /**
+   * Where misskey.wasm is, resolved against misskey.js's own URL (in a bundle: the bundle's);
+   * default: new URL("./misskey.wasm", import.meta.url), which webpack 5, Parcel 2 and Vite
+   * copy and rewrite. With esbuild: `import wasmURL from "misskey-wasm/misskey.wasm"` with
+   * `--loader:.wasm=file`, then load({ wasmURL }). Only in the first load().
+   */
   wasmURL?: string | URL;
-  /** Where accounts are kept; default "local" (localStorage, or memory where there is none). */
+  /**
+   * An already compiled misskey.wasm (WebAssembly.compileStreaming, or one kept in IndexedDB):
+   * nothing is downloaded, and onProgress is never called. Not together with wasmURL. Only in
+   * the first load().
+   */
+  wasmModule?: WebAssembly.Module;
+  /** Where accounts are kept; default "local" (localStorage, or memory where there is none). May change in any load(). */
   storage?: StorageKind;
+  /**
+   * Called as misskey.wasm downloads: first with loaded 0, then after each chunk, the last time
+   * with loaded === total. `loaded` counts bytes of misskey.wasm (a compressed answer counts after
+   * the browser decoded it). `total` is misskey.wasm's size when the answer tells it (its
+   * Content-Length when not compressed; for a compressed answer, the X-Decoded-Content-Length
+   * header, which the demo's server sends), else 0 until the last call. An exception thrown here is
+   * reported (reportError) and does not stop the load. Only in the first load().
+   */
+  onProgress?: (progress: LoadProgress) => void;
 }
 
-/** Loads the library once per page; later calls return the same object. */
+/** How much of misskey.wasm has been downloaded; total is 0 while unknown. */
+export interface LoadProgress {
+  loaded: number;
+  total: number;
+}
+
+/** Loads the library once per page; later calls return the same object (see LoadOptions). */
 export function load(options?: LoadOptions): Promise<Misskey>;
 
 /**

@@ -2,25 +2,68 @@
 // API. The Go program does all the work; this module loads it and gives it
 // the few lines of JS it cannot make itself without eval (which a strict
 // Content-Security-Policy forbids).
-// Needs wasm_exec.js (from the same Go toolchain as misskey.wasm) beside it.
+//
+// wasm_exec.js (from the same Go toolchain as misskey.wasm) is imported for
+// its side effect, globalThis.Go. misskey.wasm is found with
+// new URL("./misskey.wasm", import.meta.url), written out literally: the
+// form webpack 5, Parcel 2 and Vite turn into a copied, hashed asset. With
+// esbuild, which does not (evanw/esbuild#795), import the package's
+// ./misskey.wasm export with the file loader and pass it as wasmURL.
+import "./wasm_exec.js";
 
 let loading = null;
+let first = null; // what the first load() loads: { url } or { module }, and its onProgress
 
 /**
  * Load the library once per page; later calls return the same API.
- * @param {{ wasmURL?: string | URL, storage?: "local" | "session" | "memory" }} [options]
+ * Only storage may differ in a later call: a different wasmURL, wasmModule
+ * or onProgress rejects, naming the option (the library is loaded once).
+ * @param {{ wasmURL?: string | URL, wasmModule?: WebAssembly.Module, storage?: "local" | "session" | "memory",
+ *           onProgress?: (p: { loaded: number, total: number }) => void }} [options]
  */
 export function load(options = {}) {
+  const o = options || {};
+  let wanted;
+  try {
+    wanted = source(o);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   if (!loading) {
-    loading = instantiate(options).catch((err) => {
-      loading = null; // a failed load may be tried again
+    first = { ...wanted, onProgress: o.onProgress };
+    loading = instantiate(wanted, o.onProgress).catch((err) => {
+      loading = first = null; // a failed load may be tried again, with other options
       throw err;
     });
+  } else {
+    const other =
+      (o.wasmModule !== undefined && o.wasmModule !== first.module) ? "wasmModule"
+      : (o.wasmURL !== undefined && wanted.url !== first.url) ? "wasmURL"
+      : (o.onProgress !== undefined && o.onProgress !== first.onProgress) ? "onProgress"
+      : "";
+    if (other) {
+      return Promise.reject(new Error(`misskey.js: load() was called before with another ${other}: ` +
+        "the library loads once per page, and only storage may change in a later load()"));
+    }
   }
   return loading.then((mk) => {
-    if (options && options.storage) mk.setStorage(options.storage);
+    if (o.storage) mk.setStorage(o.storage);
     return mk;
   });
+}
+
+// source checks the options and says what to load: { url } or { module }.
+function source(o) {
+  if (o.onProgress !== undefined && typeof o.onProgress !== "function") {
+    throw new TypeError("misskey.js: onProgress must be a function");
+  }
+  if (o.wasmModule !== undefined) {
+    if (o.wasmURL !== undefined) throw new TypeError("misskey.js: give wasmURL or wasmModule, not both");
+    if (!(o.wasmModule instanceof WebAssembly.Module)) throw new TypeError("misskey.js: wasmModule must be a WebAssembly.Module");
+    return { module: o.wasmModule };
+  }
+  const url = o.wasmURL !== undefined ? new URL(o.wasmURL, import.meta.url) : new URL("./misskey.wasm", import.meta.url);
+  return { url: url.href };
 }
 
 /**
@@ -115,10 +158,8 @@ function makeGlue() {
 }
 // glue:end
 
-async function instantiate(options) {
-  const base = import.meta.url;
-  if (!globalThis.Go) await import(new URL("./wasm_exec.js", base).href);
-  const wasmURL = new URL((options && options.wasmURL) || "./misskey.wasm", base);
+async function instantiate(wanted, onProgress) {
+  if (typeof globalThis.Go !== "function") throw new Error("misskey.js: wasm_exec.js did not define globalThis.Go");
   const go = new globalThis.Go();
   const ready = new Promise((resolve, reject) => {
     globalThis.__misskeyWasmGlue = {
@@ -126,15 +167,72 @@ async function instantiate(options) {
       ready: (mk, err) => (mk ? resolve(mk) : reject(err)),
     };
   });
-  const response = await fetch(wasmURL, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`misskey.js: cannot load ${wasmURL}: HTTP ${response.status}`);
-  // Compile while downloading when the server labels the file right.
-  const streaming = (response.headers.get("content-type") || "").startsWith("application/wasm");
-  const { instance } = streaming
-    ? await WebAssembly.instantiateStreaming(response, go.importObject)
-    : await WebAssembly.instantiate(await response.arrayBuffer(), go.importObject);
+  let instance;
+  if (wanted.module) {
+    instance = await WebAssembly.instantiate(wanted.module, go.importObject);
+  } else {
+    let response = await fetch(wanted.url, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(`misskey.js: cannot load ${wanted.url}: HTTP ${response.status}`);
+    if (onProgress) response = counted(response, onProgress);
+    // Compile while downloading when the server labels the file right.
+    const streaming = (response.headers.get("content-type") || "").startsWith("application/wasm");
+    ({ instance } = streaming
+      ? await WebAssembly.instantiateStreaming(response, go.importObject)
+      : await WebAssembly.instantiate(await response.arrayBuffer(), go.importObject));
+  }
   const exited = go.run(instance).then(() => {
     throw new Error("misskey.wasm exited");
   });
   return Promise.race([ready, exited]);
+}
+
+// counted is response with a body that reports onProgress({ loaded, total })
+// as it is read: first { loaded: 0 }, then after each chunk, the last with
+// loaded === total. loaded counts the bytes of misskey.wasm (a compressed
+// answer is counted after the browser decoded it); total is its size when
+// the answer tells it: Content-Length when not compressed, else the
+// X-Decoded-Content-Length header; otherwise 0 until the end. A total that
+// loaded passes (a compressed answer from another origin that does not
+// expose Content-Encoding) becomes 0. An error in onProgress is reported
+// (reportError) and does not stop the load.
+function counted(response, onProgress) {
+  if (!response.body) return response;
+  const h = response.headers;
+  const size = (v) => (v !== null && /^[0-9]{1,15}$/.test(v) ? Number(v) : 0);
+  const encoding = (h.get("content-encoding") || "identity").trim().toLowerCase();
+  let total = size(h.get("x-decoded-content-length")) || (encoding === "identity" ? size(h.get("content-length")) : 0);
+  let loaded = 0;
+  const report = () => {
+    try {
+      onProgress({ loaded, total });
+    } catch (err) {
+      if (typeof globalThis.reportError === "function") globalThis.reportError(err);
+      else console.error(err);
+    }
+  };
+  const reader = response.body.getReader();
+  const body = new ReadableStream({
+    start() {
+      report();
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        if (total !== loaded) {
+          total = loaded;
+          report();
+        }
+        controller.close();
+        return;
+      }
+      loaded += value.byteLength;
+      if (total && loaded > total) total = 0;
+      controller.enqueue(value);
+      report();
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: h });
 }

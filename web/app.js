@@ -43,7 +43,7 @@ async function boot() {
   try {
     // A dynamic import, so that a missing dist/ gives a message, not a blank page.
     const { load } = await import("./dist/misskey.js");
-    mk = await load();
+    mk = await load({ onProgress: showLoadProgress });
   } catch (err) {
     $("boot-title").textContent = "The Misskey library could not load";
     $("boot-message").textContent =
@@ -61,6 +61,22 @@ async function boot() {
     await finishSignIn();
   } else {
     route();
+  }
+}
+
+/** The loading screen's bar: bytes of misskey.wasm so far, of how many (0: not known). */
+function showLoadProgress({ loaded, total }) {
+  const bar = $("boot-progress");
+  const mb = (n) => (n / 1e6).toFixed(1);
+  if (total > 0) {
+    bar.max = total;
+    bar.value = loaded;
+    $("boot-message").textContent = loaded >= total
+      ? `Starting the library (${mb(total)} MB downloaded)…`
+      : `Downloading misskey.wasm: ${mb(loaded)} of ${mb(total)} MB`;
+  } else {
+    bar.removeAttribute("value"); // indeterminate
+    $("boot-message").textContent = `Downloading misskey.wasm: ${mb(loaded)} MB`;
   }
 }
 
