@@ -5,6 +5,7 @@ package misskeytest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -73,6 +74,7 @@ type endpoint struct {
 	secure            bool
 	kind              string // permission needed by app tokens
 	allowGet          bool
+	cacheSec          int // Cache-Control max-age for anonymous GETs
 	requireFile       bool
 	params            schema
 	// fn runs with Server.mu held. A nil result means 204 No Content.
@@ -307,6 +309,9 @@ func (s *Server) runEndpoint(w http.ResponseWriter, r *http.Request, ep *endpoin
 	if aerr != nil {
 		writeAPIError(w, aerr)
 		return
+	}
+	if r.Method == http.MethodGet && ep.cacheSec > 0 && tokenStr == nil {
+		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", ep.cacheSec))
 	}
 	if res == nil {
 		w.WriteHeader(http.StatusNoContent)

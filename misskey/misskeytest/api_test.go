@@ -433,6 +433,22 @@ func TestDriveUpload(t *testing.T) {
 	if got.StatusCode != 200 || !bytes.Equal(got.body, content) || got.Header.Get("Content-Type") != "image/png" {
 		t.Errorf("fetch back: %d %q", got.StatusCode, got.body)
 	}
+	if h := got.Header.Get("Access-Control-Allow-Origin"); h != "" {
+		t.Errorf("file served with Access-Control-Allow-Origin %q", h)
+	}
+	// The same bytes again: the same file, unless forced.
+	for _, force := range []string{"false", "true"} {
+		var b bytes.Buffer
+		mw := newMultipart(&b)
+		mw.field("i", alice.Token)
+		mw.field("force", force)
+		mw.file("file", "again.png", "image/png", content)
+		mw.close()
+		again := raw(t, "POST", s.URL+"/api/drive/files/create", mw.contentType(), b.Bytes()).json(t)
+		if (again["id"] == f["id"]) != (force == "false") || force == "false" && again["name"] != "pic.png" {
+			t.Errorf("upload again (force %s): %v, first %v", force, again["id"], f["id"])
+		}
+	}
 
 	// Attach it to a note.
 	n := ok(t, s, "notes/create", alice.Token, map[string]any{"fileIds": []string{f["id"].(string)}}).json(t)["createdNote"].(map[string]any)
@@ -523,17 +539,19 @@ func TestDeterminism(t *testing.T) {
 	if a.User("alice").Token != b.User("alice").Token || len(a.User("alice").Token) != 32 {
 		t.Errorf("tokens: %q %q", a.User("alice").Token, b.User("alice").Token)
 	}
-	if a.User("alice").ID != b.User("alice").ID || len(a.User("alice").ID) != 10 {
-		t.Errorf("ids: %q %q", a.User("alice").ID, b.User("alice").ID)
-	}
 	if a.IssueToken(a.User("alice")) != b.IssueToken(b.User("alice")) {
 		t.Errorf("app tokens differ")
 	}
-	// alice is the first object: created at the clock's start.
+	// Ids and times come from the real clock: alice was created now.
+	before := time.Now().Add(-time.Second)
 	s := httpServe(t, a)
 	u := ok(t, s, "i", a.User("alice").Token, nil).json(t)
-	if u["createdAt"] != "2026-01-01T00:00:00.000Z" {
-		t.Errorf("createdAt %v", u["createdAt"])
+	at, err := time.Parse(time.RFC3339Nano, u["createdAt"].(string))
+	if err != nil || at.Before(before.Add(-time.Minute)) || at.After(time.Now()) {
+		t.Errorf("createdAt %v, want about now", u["createdAt"])
+	}
+	if id := a.User("alice").ID; !regexp.MustCompile(`^[0-9a-z]{10}$`).MatchString(id) || aidTime(t, id) != at {
+		t.Errorf("id %q does not encode createdAt %v", id, at)
 	}
 }
 

@@ -23,11 +23,13 @@
 //
 //   - POST /api/{endpoint} for meta, i, notes/create, notes/show,
 //     notes/delete, notes/timeline, notes/local-timeline,
-//     notes/reactions/create, notes/reactions/delete, i/notifications,
-//     drive/files/create (multipart), following/create, i/revoke-token and
-//     miauth/gen-token, with the real permission kinds, credential rules,
-//     error codes and ids, WWW-Authenticate headers, CORS headers and
-//     preflight answers. Any other endpoint name is unknown and gets
+//     notes/hybrid-timeline, notes/global-timeline,
+//     notes/reactions/create, notes/reactions/delete, notes/polls/vote,
+//     i/notifications, notifications/mark-all-as-read, emojis (also GET),
+//     drive/files/create (multipart), following/create, i/revoke-token
+//     and miauth/gen-token, with the real permission kinds, credential
+//     rules, error codes and ids, WWW-Authenticate headers, CORS headers
+//     and preflight answers. Any other endpoint name is unknown and gets
 //     Fastify's "Route POST:/api/x not found" 404 without CORS headers, as
 //     the real server answers for names it does not have.
 //   - POST /api/miauth/{session}/check, single use.
@@ -38,23 +40,100 @@
 //     /miauth/{session}/deny), which, as on the real server, changes nothing
 //     server-side: no token, no redirect, and check keeps answering
 //     {"ok":false}.
-//   - GET /files/{id} serving uploaded drive files, and /identicon/{id} for
-//     avatars.
+//   - GET /files/{id} serving uploaded drive files (without a CORS header,
+//     as the real server), /identicon/{id} for avatars, and
+//     /emoji/{name}.svg, a generated image for each custom emoji.
 //   - GET /streaming, the streaming API over WebSocket (see below).
 //
-// Everything is deterministic: ids are aid-like (10 lowercase alphanumerics
-// that sort in creation order), createdAt comes from a fake clock that starts
-// at 2026-01-01T00:00:00.000Z and advances one second per created object, and
-// tokens (32 characters) come from a fixed-seed generator.
+// Test helpers act as a user would through the API, with the same
+// effects (notifications, streaming messages): AddUser, Follow, PostNote
+// and PostNoteWith (NoteOptions: text, cw, visibility, reply, renote or
+// quote, files, Poll), AddFile, React, Vote, AddEmoji, IssueToken,
+// Approve.
+//
+// # Time and ids
+//
+// createdAt of users, tokens, notes, notifications and drive files comes
+// from the real clock (time.Now, UTC, millisecond precision as Misskey's
+// ISO strings), and ids are aids: 8 base36 digits of milliseconds since
+// 2000-01-01T00:00:00Z, then 2 base36 digits of counter, strictly
+// increasing in creation order; a note's createdAt is the time its id
+// encodes. SetClock replaces the clock (for fixed timestamps, or to make
+// a poll expire); ids never go backwards, even when the clock does (see
+// SetClock). Tokens (32 characters) come from a fixed-seed generator, so
+// two servers hand out the same tokens in the same order.
 //
 // Faults (SetFault) make endpoints slow, hang, drop connections, answer like
 // a broken proxy, rate-limit, or answer arbitrary bytes. Every request the
 // server receives is recorded (Requests).
 //
+// # Notes, timelines, notifications
+//
+// Notes are packed as the real NoteEntityService packs a local user's
+// note: a reply carries "reply", its parent packed without detail (no
+// reply, renote, poll or myReaction of its own: one level deep); a renote
+// or quote carries "renote", packed with detail; both are null once the
+// note they point to is deleted (the reply or renote itself stays).
+// "poll" is {multiple, expiresAt, choices: [{text, votes, isVoted}]}
+// (isVoted for the viewer), with "hasPoll": true; "tags" lists the
+// lower-cased hashtags; "mentions" includes the author replied to;
+// "myReaction" is present only when the signed-in viewer reacted (never
+// null); "reactionAcceptance" is null and "localOnly" false. Notes the
+// viewer may not see are packed hidden (isHidden, no text, cw, files or
+// poll). A self-renote does not count in renoteCount, and deleting a
+// renote does not lower it, as on the real server.
+//
+// Custom emoji: the fake has "blobcat", "misskey" and "awesome" (more
+// with AddEmoji), listed by emojis as {emojis: [EmojiSimple]}, sorted by
+// category then name. A reaction ":blobcat:" or ":blobcat@.:" is stored
+// as ":blobcat:" and shown as ":blobcat@.:" in reactions and myReaction
+// (the notification's reaction is ":blobcat:"); an unknown custom emoji
+// or text falls back to ❤. As on the real server since 2023, local
+// custom emoji are in neither "reactionEmojis" (always {} here: only
+// remote emoji go there) nor "emojis" (absent from every note: the fake
+// has no remote notes); clients resolve :name: from /api/emojis.
+//
+// notes/create checks the reply and renote targets as the real server
+// (CANNOT_RENOTE_TO_A_PURE_RENOTE, CANNOT_RENOTE_DUE_TO_VISIBILITY,
+// CANNOT_REPLY_TO_A_PURE_RENOTE, CANNOT_REPLY_TO_AN_INVISIBLE_NOTE,
+// CANNOT_REPLY_TO_SPECIFIED_VISIBILITY_NOTE_WITH_EXTENDED_VISIBILITY) and
+// narrows visibility the same way (a public reply to a non-public note
+// becomes home, a renote of a home note home, of one's own followers-only
+// note followers). A poll takes 2-10 choices and expiresAt (Unix ms) or
+// expiredAfter (ms); CANNOT_CREATE_ALREADY_EXPIRED_POLL when in the past.
+// A specified note is visible to the users named and the author replied
+// to; users mentioned but not named are notified of a hidden note, as on
+// the real server.
+//
+// Timelines, as a default 2025.11.1 server with fanout timelines answers
+// them: notes/timeline has the viewer's notes and those of followed users
+// the viewer may see, without their replies to others (replies to the
+// viewer or to themselves stay); notes/local-timeline has public notes
+// except replies to others (replies to the signed-in viewer stay;
+// withReplies: all public notes; withFiles: those with files);
+// notes/hybrid-timeline both, each note once; notes/global-timeline every
+// public note, replies included. withRenotes (default true), withFiles
+// and withReplies (where the endpoint takes it; with withFiles:
+// BOTH_WITH_REPLIES_AND_WITH_FILES) are honoured; sinceDate/untilDate
+// stand for ids of that millisecond.
+//
 // Details that follow the real server and may surprise:
 //
-//   - With sinceId alone, timelines answer the oldest notes after sinceId,
-//     oldest first; with untilId (with or without sinceId), newest first.
+//   - With sinceId alone, timelines and i/notifications answer the oldest
+//     items after sinceId, oldest first; with untilId (with or without
+//     sinceId), or neither, newest first.
+//   - i/notifications filters by type the page it read (a short page is not
+//     filled up; a page filtered empty makes it read the next), leaves out
+//     notifications of deleted notes, and with markAsRead (default true)
+//     marks all of the user's notifications read, not just those answered.
+//     i's unreadNotificationsCount counts those newer than the last read,
+//     hasUnreadNotification is whether there is one. Marking read publishes
+//     readAllNotifications (no body) on the user's main channels when
+//     something was unread; notifications/mark-all-as-read (204) always
+//     does, unless the user has no notification at all.
+//   - notes/polls/vote (204) does not check that the voter may see the note.
+//   - Uploading the same bytes again (without force) answers the file
+//     already stored.
 //   - A permission named twice makes the consent page's Allow fail (the real
 //     miauth/gen-token refuses duplicates): no token, no redirect. Unknown
 //     names are dropped silently.
@@ -64,6 +143,21 @@
 //     Content-Type: application/json with an empty body gets Fastify's 400
 //     FST_ERR_CTP_EMPTY_JSON_BODY; bodies of other types than JSON,
 //     text/plain and multipart get 415.
+//
+// Where the fake knowingly differs from a real server:
+//
+//   - Timelines read who follows whom when asked, not when the note was
+//     posted (the real fanout timeline pushes a note to the followers of
+//     the moment; its database fallback reads follows at query time).
+//     includeMyRenotes, includeRenotedMyNotes, includeLocalRenotes and
+//     allowPartial are accepted and ignored (the real fanout path ignores
+//     them too, except in its database fallback).
+//   - The real server leaves myReaction out of notes less than 2 seconds
+//     old in timelines (a performance shortcut); the fake always fills it.
+//   - No "pollEnded" notification when a poll expires, no "note"
+//     notifications (the fake has no notify-on-post setting), no mutes,
+//     blocks, lists, antennas, channels, roles, clips, federation or
+//     remote users, no reactionAcceptance.
 //
 // # Streaming
 //
@@ -93,24 +187,34 @@
 // are honoured; without withReplies, replies unrelated to the viewer are
 // left out as on the real server.
 //
-// Every note created (notes/create, PostNote) reaches, as channel "note"
-// messages packed as notes/show would pack them for the socket's user:
-// localTimeline, globalTimeline and hashtag when public; homeTimeline of
-// its author and of followers who may see it; hybridTimeline for both. main
-// gets "notification" for every notification of its user (createToken on
-// MiAuth approval, reaction, follow, mention, reply, renote, quote),
-// "mention", "reply" and "renote" with the note, "followed" with the new
-// follower and "follow" with the followee. It never gets
-// "unreadNotification" (the real server sends it on a timer). After
-// subNote, top-level noteUpdated messages {id, type, body} report
-// "reacted" {reaction, emoji: null, userId}, "unreacted" {reaction,
-// userId} and "deleted" {deletedAt}, to sockets whose user may see the
-// note. Messages to one socket keep the order they were produced in; a
-// socket with more than 10,000 messages waiting is dropped.
+// Every note created (notes/create, PostNote, PostNoteWith) reaches, as
+// channel "note" messages: localTimeline, globalTimeline and hashtag when
+// public; homeTimeline of its author and of followers who may see it;
+// hybridTimeline for both. Streamed notes are packed as the real server
+// packs them once for every socket: for no viewer (no myReaction, nothing
+// hidden), with "reactionAndUserPairCache"; only the renoted note of a
+// pure renote gets the socket user's myReaction. main gets, in the real
+// order: "mention" (the note packed for the user) for each mentioned user
+// (the author replied to included), "reply" to the author replied to
+// (also when replying to oneself), "renote" to the author of a renoted or
+// quoted note (not oneself), then "notification" for every notification
+// of its user (createToken on MiAuth approval, reaction, follow, mention,
+// reply, renote, quote: one per user and note, a reply or renote taking
+// the place of a mention), "followed" with the new follower, "follow"
+// with the followee, and "readAllNotifications". It never gets
+// "unreadNotification" (the real server sends it on a timer). The
+// readNotification message marks all read. After subNote, top-level
+// noteUpdated messages {id, type, body} report "reacted" {reaction,
+// emoji, userId} (emoji {name: "blobcat@.", url} for a custom emoji,
+// else null), "unreacted" {reaction, userId}, "pollVoted" {choice,
+// userId} and "deleted" {deletedAt}, to every subscriber, whether its
+// user may see the note or not, as on the real server. Messages to one
+// socket keep the order they were produced in; a socket with more than
+// 10,000 messages waiting is dropped.
 //
 // The server pings every socket every StreamPingInterval (default 60 s)
 // and drops one that has not answered within twice that. For tests:
-// React, DropStreams (a network cut), RefuseStreams (503 on every
+// React, Vote, DropStreams (a network cut), RefuseStreams (503 on every
 // upgrade), StreamUpgrades and OpenStreams. Streaming requests appear in
 // Requests with Token set from the header or ?i=. Close also closes every
 // socket.

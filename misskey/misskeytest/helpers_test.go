@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -162,3 +163,13 @@ func (m mpWriter) file(field, filename, contentType string, data []byte) {
 func (m mpWriter) close() { m.Close() }
 
 func (m mpWriter) contentType() string { return m.FormDataContentType() }
+
+// aidTime decodes the time of an aid.
+func aidTime(t *testing.T, id string) time.Time {
+	t.Helper()
+	ms, err := strconv.ParseInt(id[:8], 36, 64)
+	if err != nil || len(id) != 10 {
+		t.Fatalf("%q is not an aid", id)
+	}
+	return time.UnixMilli(aidEpoch.UnixMilli() + ms).UTC()
+}

@@ -73,6 +73,7 @@ func (c *call) userDetailed(u *userRec) map[string]any {
 // native token (not an app token) sees.
 func (c *call) meDetailed(u *userRec, secrets bool) map[string]any {
 	m := c.userDetailed(u)
+	unread := c.st().unread(u)
 	for k, v := range map[string]any{
 		"avatarId": nil, "bannerId": nil, "isModerator": false, "isAdmin": false,
 		"injectFeaturedNote": true, "receiveAnnouncementEmail": true,
@@ -82,8 +83,8 @@ func (c *call) meDetailed(u *userRec, secrets bool) map[string]any {
 		"hideOnlineStatus": false, "hasUnreadSpecifiedNotes": false,
 		"hasUnreadMentions": false, "hasUnreadAnnouncement": false,
 		"unreadAnnouncements": []any{}, "hasUnreadAntenna": false,
-		"hasUnreadChannel": false, "hasUnreadNotification": u.unreadNotes > 0,
-		"hasPendingReceivedFollowRequest": false, "unreadNotificationsCount": u.unreadNotes,
+		"hasUnreadChannel": false, "hasUnreadNotification": unread > 0,
+		"hasPendingReceivedFollowRequest": false, "unreadNotificationsCount": unread,
 		"mutedWords": []any{}, "hardMutedWords": []any{}, "mutedInstances": []any{},
 		"notificationRecieveConfig": map[string]any{},
 		"emailNotificationTypes":    []any{}, "achievements": []any{}, "loggedInDays": 1,
@@ -125,8 +126,34 @@ func (c *call) packFile(f *fileRec) map[string]any {
 	}
 }
 
-// note packs n as seen by the caller (c.user, nil when anonymous).
+// packOpts are NoteEntityService.pack's options.
+type packOpts struct {
+	viewer   *userRec // nil: anonymous
+	detail   bool     // reply, renote, poll, myReaction, clippedCount
+	skipHide bool     // do not hide what viewer may not see
+	pairs    bool     // reactionAndUserPairCache
+}
+
+// note packs n as the API answers it to the caller (c.user, nil when
+// anonymous): with detail.
 func (c *call) note(n *noteRec) map[string]any {
+	return c.packNote(n, packOpts{viewer: c.user, detail: true})
+}
+
+// streamNote packs n as the real server packs a note it streams: for no
+// viewer, nothing hidden, with reactionAndUserPairCache.
+func (c *call) streamNote(n *noteRec) map[string]any {
+	return c.packNote(n, packOpts{detail: true, skipHide: true, pairs: true})
+}
+
+// packNote packs n as the real NoteEntityService.pack does for a note of
+// a local user: the packed parent as "reply" (without detail, so one
+// level deep) and the packed renoted note as "renote" (with detail),
+// null when they were deleted; "poll" and "myReaction" (present only
+// when the viewer reacted) with detail; no "emojis" (local notes carry
+// none: clients resolve :name: from /api/emojis) and an empty
+// "reactionEmojis" (only remote custom emoji go there).
+func (c *call) packNote(n *noteRec, o packOpts) map[string]any {
 	st := c.st()
 	files := []any{}
 	for _, id := range n.fileIDs {
@@ -138,7 +165,7 @@ func (c *call) note(n *noteRec) map[string]any {
 	total := 0
 	for _, k := range n.reactionOrder {
 		if v := n.reactions[k]; v > 0 {
-			reactions[k] = v
+			reactions[decodeReaction(k)] = v
 			total += v
 		}
 	}
@@ -157,37 +184,81 @@ func (c *call) note(n *noteRec) map[string]any {
 		"reactionCount":      total,
 		"reactions":          reactions,
 		"reactionEmojis":     map[string]any{},
-		"emojis":             map[string]any{},
 		"fileIds":            slices.Clone(n.fileIDs),
 		"files":              files,
 		"replyId":            n.replyID,
 		"renoteId":           n.renoteID,
-		"clippedCount":       0,
-	}
-	if len(n.mentions) > 0 {
-		m["mentions"] = slices.Clone(n.mentions)
 	}
 	if n.visibility == "specified" {
 		m["visibleUserIds"] = slices.Clone(n.visibleUserIDs)
 	}
-	if c.user != nil {
-		if r, ok := n.reactedBy[c.user.id]; ok {
-			m["myReaction"] = r
-		} else {
-			m["myReaction"] = nil
+	if o.pairs {
+		m["reactionAndUserPairCache"] = slices.Clone(n.pairs)
+		if n.pairs == nil {
+			m["reactionAndUserPairCache"] = []string{}
 		}
 	}
-	if !st.canSee(n, c.user) {
+	if len(n.tags) > 0 {
+		m["tags"] = slices.Clone(n.tags)
+	}
+	if len(n.mentions) > 0 {
+		m["mentions"] = slices.Clone(n.mentions)
+	}
+	if n.poll != nil {
+		m["hasPoll"] = true
+	}
+	if o.detail {
+		m["clippedCount"] = 0
+		if n.replyID != nil {
+			if p := st.noteByID[*n.replyID]; p != nil {
+				m["reply"] = c.packNote(p, packOpts{viewer: o.viewer, skipHide: o.skipHide, pairs: o.pairs})
+			} else {
+				m["reply"] = nil
+			}
+		}
+		if n.renoteID != nil {
+			if p := st.noteByID[*n.renoteID]; p != nil {
+				m["renote"] = c.packNote(p, packOpts{viewer: o.viewer, detail: true, skipHide: o.skipHide, pairs: o.pairs})
+			} else {
+				m["renote"] = nil
+			}
+		}
+		if p := n.poll; p != nil {
+			choices := []any{}
+			var mine []int
+			if o.viewer != nil {
+				mine = p.voted[o.viewer.id]
+			}
+			for i, text := range p.choices {
+				choices = append(choices, map[string]any{"text": text, "votes": p.votes[i], "isVoted": slices.Contains(mine, i)})
+			}
+			var exp any
+			if p.expiresAt != nil {
+				exp = fmtTime(*p.expiresAt)
+			}
+			m["poll"] = map[string]any{"multiple": p.multiple, "expiresAt": exp, "choices": choices}
+		}
+		if o.viewer != nil && len(reactions) > 0 {
+			if r, ok := n.reactedBy[o.viewer.id]; ok {
+				m["myReaction"] = decodeReaction(r)
+			}
+		}
+	}
+	if !o.skipHide && o.viewer != n.user && !st.canSee(n, o.viewer) {
 		m["isHidden"] = true
 		m["text"] = nil
 		m["cw"] = nil
 		m["fileIds"] = []any{}
 		m["files"] = []any{}
 		delete(m, "visibleUserIds")
+		delete(m, "poll")
 	}
 	return m
 }
 
+// notification packs nf as NotificationEntityService does, or returns
+// nil when its note has been deleted (the real server then leaves the
+// notification out).
 func (c *call) notification(nf *notifRec) map[string]any {
 	m := map[string]any{
 		"id":        nf.id,
@@ -199,11 +270,13 @@ func (c *call) notification(nf *notifRec) map[string]any {
 		m["user"] = c.userLite(nf.from)
 	}
 	if nf.noteID != "" {
-		if n := c.st().noteByID[nf.noteID]; n != nil {
-			m["note"] = c.note(n)
+		n := c.st().noteByID[nf.noteID]
+		if n == nil {
+			return nil
 		}
+		m["note"] = c.note(n)
 	}
-	if nf.reaction != "" {
+	if nf.typ == "reaction" {
 		m["reaction"] = nf.reaction
 	}
 	return m

@@ -26,6 +26,10 @@ type prop struct {
 	minItems int
 	maxItems int // 0: unchecked
 	unique   bool
+	// items constrains the strings of an array (minLen, maxLen, enum).
+	items *prop
+	// fields is the schema of an object's properties.
+	fields *schema
 }
 
 type schema struct {
@@ -66,19 +70,8 @@ func (sc schema) validate(body any) (map[string]any, *apiError) {
 	if !ok {
 		return nil, invalidParam("#/type", "must be object")
 	}
-	for _, r := range sc.required {
-		if _, ok := m[r]; !ok {
-			return nil, invalidParam("#/required", fmt.Sprintf("must have required property '%s'", r))
-		}
-	}
-	for _, p := range sc.props {
-		v, present := m[p.name]
-		if !present {
-			continue
-		}
-		if err := p.check(v); err != nil {
-			return nil, err
-		}
+	if err := sc.checkFields("#", m); err != nil {
+		return nil, err
 	}
 	if len(sc.anyOf) > 0 {
 		var first *apiError
@@ -106,8 +99,28 @@ func (sc schema) validate(body any) (map[string]any, *apiError) {
 	return m, nil
 }
 
-func (p prop) check(v any) *apiError {
-	path := "#/properties/" + p.name
+// checkFields checks the required and known properties of m, the object
+// at the schema path base.
+func (sc schema) checkFields(base string, m map[string]any) *apiError {
+	for _, r := range sc.required {
+		if _, ok := m[r]; !ok {
+			return invalidParam(base+"/required", fmt.Sprintf("must have required property '%s'", r))
+		}
+	}
+	for _, p := range sc.props {
+		v, present := m[p.name]
+		if !present {
+			continue
+		}
+		if err := p.check(base, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p prop) check(base string, v any) *apiError {
+	path := base + "/properties/" + p.name
 	if v == nil {
 		if p.nullable {
 			return nil
@@ -137,8 +150,12 @@ func (p prop) check(v any) *apiError {
 			return invalidParam(path+"/maximum", fmt.Sprintf("must be <= %d", *p.max))
 		}
 	case "object":
-		if _, ok := v.(map[string]any); !ok {
+		o, ok := v.(map[string]any)
+		if !ok {
 			return invalidParam(path+"/type", "must be object")
+		}
+		if p.fields != nil {
+			return p.fields.checkFields(path, o)
 		}
 	case "array":
 		a, ok := v.([]any)
@@ -158,6 +175,11 @@ func (p prop) check(v any) *apiError {
 			}
 			if p.itemsID && !idRE.MatchString(s) {
 				return invalidParam(path+"/items/format", `must match format "misskey:id"`)
+			}
+			if p.items != nil {
+				if err := p.items.checkString(path+"/items", s); err != nil {
+					return err
+				}
 			}
 		}
 		if p.unique {

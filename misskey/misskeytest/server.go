@@ -123,6 +123,7 @@ func NewUnstartedServer() *Server {
 	s.mux.HandleFunc("POST /miauth/{session}/deny", s.serveDeny)
 	s.mux.HandleFunc("GET /files/{id}", s.serveFile)
 	s.mux.HandleFunc("GET /identicon/{id}", s.serveIdenticon)
+	s.mux.HandleFunc("GET /emoji/{file}", s.serveEmoji)
 	s.mux.HandleFunc("GET /streaming", s.serveStreaming)
 	s.handler = http.HandlerFunc(s.serveTracked)
 	return s

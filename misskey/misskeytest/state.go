@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -25,20 +24,16 @@ type User struct {
 	Token string
 }
 
-// epoch is where the fake clock starts.
-var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// aidEpoch is Misskey's "aid" time origin, 2000-01-01T00:00:00Z.
-var aidEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-
 type userRec struct {
-	pub         *User
-	id          string
-	username    string
-	name        string
-	createdAt   time.Time
-	following   map[string]bool // ids of users this user follows
-	unreadNotes int             // unread notification count
+	pub       *User
+	id        string
+	username  string
+	name      string
+	createdAt time.Time
+	following map[string]bool // ids of users this user follows
+	// lastRead is the id of the newest notification when the user last
+	// read them all (the real latestReadNotification), "" if never.
+	lastRead string
 }
 
 type tokenRec struct {
@@ -64,13 +59,29 @@ type noteRec struct {
 	visibleUserIDs []string
 	mentions       []string
 	fileIDs        []string
+	tags           []string // lower-cased hashtags of text, cw and poll choices
 	replyID        *string
 	renoteID       *string
+	replyUser      *userRec // author of the reply target (note.replyUserId), kept after its deletion
+	renoteUser     *userRec // author of the renote target
+	poll           *pollRec
 	repliesCount   int
 	renoteCount    int
-	reactions      map[string]int
-	reactedBy      map[string]string // user id -> reaction
+	reactions      map[string]int    // stored reaction (":name:" for local custom emoji) -> count
+	reactedBy      map[string]string // user id -> stored reaction
 	reactionOrder  []string          // reaction keys in first-use order
+	pairs          []string          // reactionAndUserPairCache: "userId/reaction", at most 16
+}
+
+// pairCacheMax is PER_NOTE_REACTION_USER_PAIR_CACHE_MAX.
+const pairCacheMax = 16
+
+type pollRec struct {
+	choices   []string
+	votes     []int
+	multiple  bool
+	expiresAt *time.Time
+	voted     map[string][]int // user id -> the choices voted, in order
 }
 
 type fileRec struct {
@@ -92,13 +103,14 @@ type notifRec struct {
 	typ       string
 	from      *userRec // nil for createToken
 	noteID    string
-	reaction  string
+	reaction  string // stored reaction, for "reaction"
 }
 
 // state is the instance's data. Every access holds Server.mu.
 type state struct {
-	clock    int // seconds since epoch handed out so far
-	seq      int
+	clock    func() time.Time // nil: time.Now (SetClock)
+	lastMs   int64            // time part of the newest id, ms since aidEpoch
+	seq      int              // counter part of the newest id
 	rng      *rand.Rand
 	users    []*userRec
 	byName   map[string]*userRec // lower-cased username
@@ -108,13 +120,15 @@ type state struct {
 	noteByID map[string]*noteRec
 	files    map[string]*fileRec
 	notifs   []*notifRec
+	emojis   []*emojiRec // local custom emoji, in the order added
 	miauth   []*tokenRec // tokens created for a MiAuth session, oldest first
 	signedIn *userRec
 	streams  *streamHub // streaming sockets (streaming.go); nil: none
 }
 
 func newState() *state {
-	return &state{
+	st := &state{
+		lastMs:   -1,
 		rng:      rand.New(rand.NewPCG(0x6d69736b, 0x65797465)),
 		byName:   map[string]*userRec{},
 		byID:     map[string]*userRec{},
@@ -122,18 +136,8 @@ func newState() *state {
 		noteByID: map[string]*noteRec{},
 		files:    map[string]*fileRec{},
 	}
-}
-
-// newID returns a fresh aid-like id and the creation time that goes with
-// it: the fake clock advances one second per object, so ids sort in
-// creation order.
-func (st *state) newID() (string, time.Time) {
-	t := epoch.Add(time.Duration(st.clock) * time.Second)
-	st.clock++
-	ms := t.Sub(aidEpoch).Milliseconds()
-	id := fmt.Sprintf("%08s%02s", strconv.FormatInt(ms, 36), strconv.FormatInt(int64(st.seq%1296), 36))
-	st.seq++
-	return id, t
+	st.seedEmojis()
+	return st
 }
 
 const tokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -182,11 +186,53 @@ func (st *state) issueToken(u *userRec, name, session string, perms []string) *t
 }
 
 func (st *state) notify(to *userRec, typ string, from *userRec, noteID, reaction string) {
+	if from == to {
+		return // the real server never notifies users of their own acts
+	}
 	id, t := st.newID()
 	nf := &notifRec{id: id, createdAt: t, to: to, typ: typ, from: from, noteID: noteID, reaction: reaction}
 	st.notifs = append(st.notifs, nf)
-	to.unreadNotes++
 	st.streams.notified(nf)
+}
+
+// unread counts u's notifications newer than the last "read all", as
+// the real getNotificationsInfo does.
+func (st *state) unread(u *userRec) int {
+	n := 0
+	for i := len(st.notifs) - 1; i >= 0; i-- {
+		nf := st.notifs[i]
+		if nf.to != u {
+			continue
+		}
+		if u.lastRead != "" && nf.id <= u.lastRead {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// readAll marks every notification of u read, as the real
+// NotificationService.readAllNotification: nothing happens when u has
+// none; otherwise the newest becomes the last read, and main channels of
+// u get "readAllNotifications" when there was something unread, or
+// always with force (notifications/mark-all-as-read).
+func (st *state) readAll(u *userRec, force bool) {
+	var latest string
+	for i := len(st.notifs) - 1; i >= 0; i-- {
+		if st.notifs[i].to == u {
+			latest = st.notifs[i].id
+			break
+		}
+	}
+	if latest == "" {
+		return
+	}
+	prev := u.lastRead
+	u.lastRead = latest
+	if force || prev == "" || prev < latest {
+		st.streams.mainEvent(u, "readAllNotifications", nil)
+	}
 }
 
 func (st *state) followersCount(u *userRec) int {
@@ -209,112 +255,29 @@ func (st *state) notesCount(u *userRec) int {
 	return n
 }
 
-// canSee reports whether viewer (nil: anonymous) may see n's contents.
+// canSee reports whether viewer (nil: anonymous) may see n's contents,
+// as the real NoteEntityService.isVisibleForMe: followers-only notes are
+// visible to the author, followers, mentioned users and the author of
+// the note replied to; specified notes to the author and the users
+// named.
 func (st *state) canSee(n *noteRec, viewer *userRec) bool {
 	switch n.visibility {
 	case "public", "home":
 		return true
 	case "followers":
-		return viewer != nil && (viewer == n.user || viewer.following[n.user.id] || slices.Contains(n.mentions, viewer.id))
+		return viewer != nil && (viewer == n.user || viewer.following[n.user.id] ||
+			slices.Contains(n.mentions, viewer.id) || (n.replyUser != nil && n.replyUser == viewer))
 	default: // specified
 		return viewer != nil && (viewer == n.user || slices.Contains(n.visibleUserIDs, viewer.id))
 	}
 }
-
-var mentionRE = regexp.MustCompile(`(?:^|[^\w@])@(\w{1,20})\b(?:[^@.\w]|$|\.(?:\s|$))`)
-
-// createNote stores a note and sends the notifications it causes. The
-// caller has validated everything.
-func (st *state) createNote(u *userRec, text, cw *string, visibility string, visibleUserIDs, fileIDs []string, replyID, renoteID *string) *noteRec {
-	id, t := st.newID()
-	n := &noteRec{
-		id: id, createdAt: t, user: u, text: text, cw: cw, visibility: visibility,
-		fileIDs: slices.Clone(fileIDs), replyID: replyID, renoteID: renoteID,
-		reactions: map[string]int{}, reactedBy: map[string]string{},
-	}
-	if n.fileIDs == nil {
-		n.fileIDs = []string{}
-	}
-	if text != nil {
-		for _, m := range mentionRE.FindAllStringSubmatch(*text, -1) {
-			if mu := st.byName[strings.ToLower(m[1])]; mu != nil && !slices.Contains(n.mentions, mu.id) {
-				n.mentions = append(n.mentions, mu.id)
-			}
-		}
-	}
-	if visibility == "specified" {
-		n.visibleUserIDs = slices.Clone(visibleUserIDs)
-		for _, m := range n.mentions {
-			if !slices.Contains(n.visibleUserIDs, m) {
-				n.visibleUserIDs = append(n.visibleUserIDs, m)
-			}
-		}
-		if n.visibleUserIDs == nil {
-			n.visibleUserIDs = []string{}
-		}
-	}
-	st.notes = append(st.notes, n)
-	st.noteByID[id] = n
-	st.streams.noteCreated(n)
-
-	notified := map[string]bool{u.id: true}
-	if replyID != nil {
-		if p := st.noteByID[*replyID]; p != nil {
-			p.repliesCount++
-			if !notified[p.user.id] && st.canSee(n, p.user) {
-				notified[p.user.id] = true
-				st.notify(p.user, "reply", u, id, "")
-			}
-		}
-	}
-	if renoteID != nil {
-		if p := st.noteByID[*renoteID]; p != nil {
-			p.renoteCount++
-			if !notified[p.user.id] {
-				notified[p.user.id] = true
-				typ := "renote"
-				if text != nil || len(fileIDs) > 0 {
-					typ = "quote"
-				}
-				st.notify(p.user, typ, u, id, "")
-			}
-		}
-	}
-	for _, m := range n.mentions {
-		mu := st.byID[m]
-		if !notified[m] && st.canSee(n, mu) {
-			notified[m] = true
-			st.notify(mu, "mention", u, id, "")
-		}
-	}
-	return n
-}
-
-func (st *state) deleteNote(n *noteRec) {
-	st.streams.noteUpdated(n, "deleted", map[string]any{"deletedAt": fmtTime(st.now())})
-	delete(st.noteByID, n.id)
-	st.notes = slices.DeleteFunc(st.notes, func(x *noteRec) bool { return x == n })
-	if n.replyID != nil {
-		if p := st.noteByID[*n.replyID]; p != nil && p.repliesCount > 0 {
-			p.repliesCount--
-		}
-	}
-	if n.renoteID != nil {
-		if p := st.noteByID[*n.renoteID]; p != nil && p.renoteCount > 0 {
-			p.renoteCount--
-		}
-	}
-}
-
-// now is the fake clock's current time, without advancing it.
-func (st *state) now() time.Time { return epoch.Add(time.Duration(st.clock) * time.Second) }
 
 // react makes u react to n with reaction (normalized first), as
 // notes/reactions/create does: a different earlier reaction of u is
 // replaced, the author is notified, and note subscribers get "unreacted"
 // then "reacted". It reports false if u already reacted with the same one.
 func (st *state) react(u *userRec, n *noteRec, reaction string) bool {
-	r := normalizeReaction(reaction)
+	r := st.normalizeReaction(reaction)
 	if old, ok := n.reactedBy[u.id]; ok {
 		if old == r {
 			return false
@@ -327,10 +290,21 @@ func (st *state) react(u *userRec, n *noteRec, reaction string) bool {
 		n.reactionOrder = append(n.reactionOrder, r)
 	}
 	n.reactions[r]++
-	st.streams.noteUpdated(n, "reacted", map[string]any{"reaction": r, "emoji": nil, "userId": u.id})
-	if n.user != u {
-		st.notify(n.user, "reaction", u, n.id, r)
+	if len(n.pairs) < pairCacheMax {
+		n.pairs = append(n.pairs, u.id+"/"+r)
 	}
+	var emoji *emojiRec
+	if name, ok := customEmojiName(r); ok {
+		emoji = st.emoji(name)
+	}
+	st.streams.noteUpdated(n, "reacted", func(origin string) any {
+		var e any
+		if emoji != nil {
+			e = map[string]any{"name": emoji.name + "@.", "url": emoji.url(origin)}
+		}
+		return map[string]any{"reaction": decodeReaction(r), "emoji": e, "userId": u.id}
+	})
+	st.notify(n.user, "reaction", u, n.id, r)
 	return true
 }
 
@@ -343,7 +317,10 @@ func (st *state) unreact(u *userRec, n *noteRec) bool {
 	}
 	delete(n.reactedBy, u.id)
 	n.reactions[r]--
-	st.streams.noteUpdated(n, "unreacted", map[string]any{"reaction": r, "userId": u.id})
+	n.pairs = slices.DeleteFunc(n.pairs, func(p string) bool { return p == u.id+"/"+r })
+	st.streams.noteUpdated(n, "unreacted", func(string) any {
+		return map[string]any{"reaction": decodeReaction(r), "userId": u.id}
+	})
 	return true
 }
 
@@ -361,10 +338,22 @@ var legacyReactions = map[string]string{
 	"congrats": "🎉", "angry": "💢", "confused": "😥", "rip": "😇", "pudding": "🍮", "star": "⭐",
 }
 
-// normalizeReaction does what the real server does to a reaction string for
-// an instance without custom emojis: legacy names become their emoji, other
-// emoji stay, and anything else (custom emoji names, text) falls back to ❤.
-func normalizeReaction(r string) string {
+// reactionCustomRE is the real isCustomEmojiRegexp: ":name:" or
+// ":name@.:" (a local custom emoji).
+var reactionCustomRE = regexp.MustCompile(`^:([\w+-]+)(?:@\.)?:$`)
+
+// normalizeReaction does what the real ReactionService.create does to a
+// reaction string from a local user: the name of a custom emoji the
+// instance has (":blobcat:" or ":blobcat@.:") is stored as ":blobcat:",
+// legacy names become their emoji, other emoji stay, and anything else
+// (unknown custom emoji, text) falls back to ❤.
+func (st *state) normalizeReaction(r string) string {
+	if m := reactionCustomRE.FindStringSubmatch(r); m != nil {
+		if st.emoji(m[1]) != nil {
+			return ":" + m[1] + ":"
+		}
+		return "❤"
+	}
 	if e, ok := legacyReactions[r]; ok {
 		return e
 	}
@@ -375,6 +364,23 @@ func normalizeReaction(r string) string {
 		if c < 0x80 && c != '#' && c != '*' && !('0' <= c && c <= '9') {
 			return "❤"
 		}
+	}
+	return r
+}
+
+// customEmojiName returns the name of a stored custom emoji reaction.
+func customEmojiName(r string) (string, bool) {
+	if m := reactionCustomRE.FindStringSubmatch(r); m != nil {
+		return m[1], true
+	}
+	return "", false
+}
+
+// decodeReaction is the real decodeReaction for a local instance: a
+// custom emoji reaction is shown as ":name@.:"; others stay.
+func decodeReaction(r string) string {
+	if name, ok := customEmojiName(r); ok {
+		return ":" + name + "@.:"
 	}
 	return r
 }

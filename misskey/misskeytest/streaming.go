@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"regexp"
@@ -150,11 +151,12 @@ func (s *Server) DropStreams() {
 }
 
 // React makes u react to the note noteID with reaction, with the effects of
-// notes/reactions/create: the reaction is normalized, replaces an earlier
+// notes/reactions/create: the reaction is normalized (":name:" of a
+// custom emoji the fake has stays, see AddEmoji), replaces an earlier
 // different reaction of u, counts, notifies the author (unless u is the
 // author) and reaches subNote subscribers as noteUpdated "reacted" (after
 // "unreacted" for a replaced one). It fails for an unknown user or note, a
-// note u cannot see, or the same reaction twice.
+// note u cannot see, a pure renote, or the same reaction twice.
 func (s *Server) React(u *User, noteID, reaction string) error {
 	if u == nil {
 		return errors.New("misskeytest: React: nil user")
@@ -168,6 +170,9 @@ func (s *Server) React(u *User, noteID, reaction string) error {
 	n := s.st.noteByID[noteID]
 	if n == nil || !s.st.canSee(n, rec) {
 		return fmt.Errorf("misskeytest: React: no such note %q (NO_SUCH_NOTE)", noteID)
+	}
+	if isPureRenote(n) {
+		return fmt.Errorf("misskeytest: React: %s is a pure renote (CANNOT_REACT_TO_RENOTE)", noteID)
 	}
 	if !s.st.react(rec, n, reaction) {
 		return fmt.Errorf("misskeytest: React: %s already reacted to %s with that reaction (ALREADY_REACTED)", u.Username, noteID)
@@ -375,7 +380,7 @@ func (c *streamConn) handle(h *streamHub, typ string, body map[string]any) {
 		}
 	case "readNotification":
 		if c.user != nil {
-			c.user.unreadNotes = 0
+			h.s.st.readAll(c.user, false)
 		}
 	}
 }
@@ -482,22 +487,10 @@ func (h *streamHub) call(c *streamConn) *call {
 	return &call{s: h.s, origin: c.origin, user: c.user, token: c.token}
 }
 
-func isPureRenote(n *noteRec) bool {
-	return n.renoteID != nil && n.text == nil && len(n.fileIDs) == 0
-}
-
 var hashtagRE = regexp.MustCompile(`(?:^|[^\p{L}\p{N}_])#([^\s#.,!?'"()\[\]{}<>「」（）、。:;]+)`)
 
-func noteTags(n *noteRec) []string {
-	if n.text == nil {
-		return nil
-	}
-	var tags []string
-	for _, m := range hashtagRE.FindAllStringSubmatch(*n.text, -1) {
-		tags = append(tags, strings.ToLower(m[1]))
-	}
-	return tags
-}
+// noteTags are n's hashtags, lower-cased (note.tags).
+func noteTags(n *noteRec) []string { return n.tags }
 
 // noteMatches reports whether channel ch of c receives n, following the
 // real channel classes.
@@ -555,44 +548,64 @@ func (h *streamHub) noteMatches(c *streamConn, ch *streamChannel, n *noteRec) bo
 	return true
 }
 
-// noteCreated delivers a new note to timeline channels, and the mention,
-// reply and renote events to the main channels concerned. Server.mu is
+// noteCreated delivers a new note to the timeline channels that take
+// it, packed as the real server streams notes (streamNote), with the
+// viewer's myReaction on the renoted note of a pure renote. Server.mu is
 // held.
 func (h *streamHub) noteCreated(n *noteRec) {
 	if h == nil || len(h.conns) == 0 {
 		return
 	}
 	st := h.s.st
+	packed := map[string]map[string]any{} // by origin
 	for c := range h.conns {
-		var packed map[string]any
-		pack := func() map[string]any {
-			if packed == nil {
-				packed = h.call(c).note(n)
-			}
-			return packed
-		}
+		var body map[string]any
 		for _, ch := range c.channels {
-			if h.noteMatches(c, ch, n) {
-				h.send(c, streamMsg{Type: "channel", Body: streamChannelMsg{ID: ch.id, Type: "note", Body: pack()}})
+			if !h.noteMatches(c, ch, n) {
+				continue
 			}
+			if body == nil {
+				body = packed[c.origin]
+				if body == nil {
+					body = h.call(c).streamNote(n)
+					packed[c.origin] = body
+				}
+				if inner, _ := body["renote"].(map[string]any); c.user != nil && isPureRenote(n) && inner != nil {
+					if p := st.noteByID[*n.renoteID]; p != nil && len(inner["reactions"].(map[string]any)) > 0 {
+						inner = maps.Clone(inner)
+						delete(inner, "myReaction")
+						if r, ok := p.reactedBy[c.user.id]; ok {
+							inner["myReaction"] = decodeReaction(r)
+						}
+						body = maps.Clone(body)
+						body["renote"] = inner
+					}
+				}
+			}
+			h.send(c, streamMsg{Type: "channel", Body: streamChannelMsg{ID: ch.id, Type: "note", Body: body}})
 		}
-		me := c.user
-		if me == nil || me == n.user || !h.hasChannel(c, "main") {
+	}
+}
+
+// mainEvent sends an event to the main channels of u: body(call) is its
+// body, packed for the socket; nil sends none. Server.mu is held.
+func (h *streamHub) mainEvent(u *userRec, typ string, body func(*call) any) {
+	if h == nil || len(h.conns) == 0 || u == nil {
+		return
+	}
+	for c := range h.conns {
+		if c.user != u || !h.hasChannel(c, "main") {
 			continue
 		}
-		if slices.Contains(n.mentions, me.id) && st.canSee(n, me) {
-			h.sendChannels(c, "main", "mention", pack())
-		}
-		if n.replyID != nil {
-			if p := st.noteByID[*n.replyID]; p != nil && p.user == me && st.canSee(n, me) {
-				h.sendChannels(c, "main", "reply", pack())
+		if body == nil {
+			for _, ch := range c.channels {
+				if ch.name == "main" {
+					h.send(c, streamMsg{Type: "channel", Body: map[string]any{"id": ch.id, "type": typ}})
+				}
 			}
+			continue
 		}
-		if isPureRenote(n) {
-			if p := st.noteByID[*n.renoteID]; p != nil && p.user == me {
-				h.sendChannels(c, "main", "renote", pack())
-			}
-		}
+		h.sendChannels(c, "main", typ, body(h.call(c)))
 	}
 }
 
@@ -615,21 +628,24 @@ func (h *streamHub) notified(nf *notifRec) {
 			}
 		}
 		if c.user == nf.to {
-			h.sendChannels(c, "main", "notification", h.call(c).notification(nf))
+			if p := h.call(c).notification(nf); p != nil {
+				h.sendChannels(c, "main", "notification", p)
+			}
 		}
 	}
 }
 
-// noteUpdated sends a noteUpdated message to the sockets subscribed to n
-// (subNote) that may see it. Server.mu is held.
-func (h *streamHub) noteUpdated(n *noteRec, typ string, body map[string]any) {
+// noteUpdated sends a noteUpdated message {id, type, body} to every
+// socket subscribed to n (subNote): as on the real server, whether the
+// socket's user may see n is not checked. body(origin) is the body for a
+// socket that connected to origin. Server.mu is held.
+func (h *streamHub) noteUpdated(n *noteRec, typ string, body func(origin string) any) {
 	if h == nil || len(h.conns) == 0 {
 		return
 	}
-	msg := streamMsg{Type: "noteUpdated", Body: streamChannelMsg{ID: n.id, Type: typ, Body: body}}
 	for c := range h.conns {
-		if c.subs[n.id] > 0 && h.s.st.canSee(n, c.user) {
-			h.send(c, msg)
+		if c.subs[n.id] > 0 {
+			h.send(c, streamMsg{Type: "noteUpdated", Body: streamChannelMsg{ID: n.id, Type: typ, Body: body(c.origin)}})
 		}
 	}
 }

@@ -191,8 +191,12 @@ func TestStreamHomeTimeline(t *testing.T) {
 	if note["id"] != created["id"] || note["text"] != "hello stream" || note["userId"] != alice.ID {
 		t.Errorf("note %v, want %v", note, created)
 	}
-	if _, ok := note["myReaction"]; !ok {
-		t.Errorf("note packed without the viewer: %v", note)
+	// Streamed notes are packed once, for no viewer, with the pair cache.
+	if pc, ok := note["reactionAndUserPairCache"].([]any); !ok || len(pc) != 0 {
+		t.Errorf("reactionAndUserPairCache %v, want []", note["reactionAndUserPairCache"])
+	}
+	if _, ok := note["myReaction"]; ok {
+		t.Errorf("streamed note has myReaction: %v", note)
 	}
 
 	// Bob is not followed: nothing. Once followed, his notes arrive.
@@ -569,5 +573,84 @@ func TestStreamCloseServer(t *testing.T) {
 	case <-w.err:
 	case <-time.After(5 * time.Second):
 		t.Fatal("socket still open after Close")
+	}
+}
+
+func TestStreamNoteEvents(t *testing.T) {
+	s := newTestServer(t)
+	alice := s.User("alice")
+	bob := s.AddUser("bob", "Bob")
+	carol := s.AddUser("carol", "Carol")
+	s.Follow(alice, bob)
+	root := s.PostNote(alice, "root")
+	if err := s.React(alice, root, "⭐"); err != nil {
+		t.Fatal(err)
+	}
+	w := dialStream(t, s, alice.Token)
+	w.connect("main", "m", nil, false)
+	w.connect("homeTimeline", "h", nil, true)
+	wantConnected(t, w.next(), "h")
+
+	// A reply to alice that mentions carol: "mention" to alice (the
+	// author replied to is mentioned), then "reply", then one
+	// notification of type reply.
+	reply := s.PostNoteWith(bob, NoteOptions{Text: "hi @carol", ReplyID: root})
+	n := wantChannel(t, w.next(), "h", "note")
+	if n["id"] != reply || n["reply"].(map[string]any)["id"] != root {
+		t.Errorf("home note %v", n)
+	}
+	if m := wantChannel(t, w.next(), "m", "mention"); m["id"] != reply {
+		t.Errorf("mention %v", m)
+	}
+	if m := wantChannel(t, w.next(), "m", "reply"); m["id"] != reply {
+		t.Errorf("reply %v", m)
+	}
+	if nf := wantChannel(t, w.next(), "m", "notification"); nf["type"] != "reply" {
+		t.Errorf("notification %v", nf)
+	}
+	// A pure renote of alice's reacted note: the streamed renote carries
+	// alice's myReaction; "renote" then the notification.
+	rn := s.PostNoteWith(bob, NoteOptions{RenoteID: root})
+	n = wantChannel(t, w.next(), "h", "note")
+	if inner := n["renote"].(map[string]any); n["id"] != rn || inner["myReaction"] != "⭐" {
+		t.Errorf("renote %v", n)
+	}
+	if _, has := n["reactionAndUserPairCache"]; !has {
+		t.Errorf("no reactionAndUserPairCache in %v", n)
+	}
+	if m := wantChannel(t, w.next(), "m", "renote"); m["id"] != rn {
+		t.Errorf("renote event %v", m)
+	}
+	if nf := wantChannel(t, w.next(), "m", "notification"); nf["type"] != "renote" {
+		t.Errorf("notification %v", nf)
+	}
+	// A quote: also "renote", and a quote notification.
+	q := s.PostNoteWith(bob, NoteOptions{Text: "quoting", RenoteID: root})
+	wantChannel(t, w.next(), "h", "note")
+	if m := wantChannel(t, w.next(), "m", "renote"); m["id"] != q {
+		t.Errorf("renote event %v", m)
+	}
+	if nf := wantChannel(t, w.next(), "m", "notification"); nf["type"] != "quote" {
+		t.Errorf("notification %v", nf)
+	}
+	// alice replying to herself: "reply" on her own main, no notification.
+	self := s.PostNoteWith(alice, NoteOptions{Text: "me again", ReplyID: root})
+	wantChannel(t, w.next(), "h", "note")
+	if m := wantChannel(t, w.next(), "m", "reply"); m["id"] != self {
+		t.Errorf("reply event %v", m)
+	}
+	w.barrier("end")
+
+	// noteUpdated reaches every subscriber, whether it may see the note
+	// or not, as on the real server.
+	secret := s.PostNoteWith(alice, NoteOptions{Text: "secret", Visibility: "specified"})
+	c := dialStream(t, s, carol.Token)
+	c.send(map[string]any{"type": "subNote", "body": map[string]any{"id": secret}})
+	c.barrier("sub")
+	if err := s.React(alice, secret, "👍"); err != nil {
+		t.Fatal(err)
+	}
+	if m := c.next(); m["type"] != "noteUpdated" || body(m)["type"] != "reacted" {
+		t.Errorf("got %v", m)
 	}
 }

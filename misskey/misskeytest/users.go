@@ -110,18 +110,13 @@ func (s *Server) TokenPermissions(token string) []string {
 }
 
 // PostNote creates a public note by u with text, as notes/create would
-// (mentions of local users notify them), and returns its id.
+// (mentions of local users notify them), and returns its id. It is
+// PostNoteWith(u, NoteOptions{Text: text}).
 func (s *Server) PostNote(u *User, text string) (id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if u == nil {
 		panic("misskeytest: PostNote: nil user")
 	}
-	rec := s.st.byID[u.ID]
-	if rec == nil {
-		panic(fmt.Sprintf("misskeytest: PostNote: unknown user %q", u.Username))
-	}
-	return s.st.createNote(rec, &text, nil, "public", nil, nil, nil, nil).id
+	return s.PostNoteWith(u, NoteOptions{Text: text})
 }
 
 // Follow makes follower follow followee, as following/create would.
@@ -149,8 +144,9 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	// No CORS header, as on the real server: another origin may show a
+	// file in <img> but not read its bytes.
 	w.Header().Set("Content-Type", f.typ)
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.Header().Set("Cache-Control", "max-age=31536000, immutable")
 	http.ServeContent(w, r, "", f.createdAt, bytes.NewReader(f.data))
 }
