@@ -111,7 +111,8 @@ func (s *Server) TokenPermissions(token string) []string {
 
 // PostNote creates a public note by u with text, as notes/create would
 // (mentions of local users notify them), and returns its id. It is
-// PostNoteWith(u, NoteOptions{Text: text}).
+// PostNoteWith(u, NoteOptions{Text: text}), so it panics where that does,
+// e.g. for a text of only spaces or none (CONTENT_REQUIRED).
 func (s *Server) PostNote(u *User, text string) (id string) {
 	if u == nil {
 		panic("misskeytest: PostNote: nil user")
