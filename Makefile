@@ -1,6 +1,12 @@
 # misskey-wasm: `make serve` builds and serves the demo; `make test` runs every test.
 GO ?= go
 DIST := dist
+# make serve ADDR=127.0.0.1:9000 FAKE_ADDR=127.0.0.1:9001 picks other ports.
+ADDR ?= 127.0.0.1:8080
+FAKE_ADDR ?= 127.0.0.1:8081
+# The demo's server and build tool, built once (not `go run`: it turns the
+# server's clean exit on Ctrl-C into exit status 1).
+SERVER := $(DIST)/.bin/misskey-wasm-demo
 # go.mod names the toolchain (a patch release with the standard library's
 # security fixes); let the go command fetch it from the module proxy.
 export GOTOOLCHAIN := auto
@@ -12,11 +18,28 @@ VULNDB := golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 
 .PHONY: build serve test vet vulncheck bench clean generate
 
+# Each step says what it does. The go command may first download the Go
+# toolchain that go.mod names, before any of this project's code runs (it
+# prints one line, "go: downloading go1.26.11", then nothing until done):
+# the first line below says whether it will.
 build:
-	$(GO) run ./web -build $(DIST)
+	@want=$$(sed -n 's/^toolchain //p' go.mod); \
+	have=$$(cd / && GOTOOLCHAIN=local $(GO) env GOVERSION 2>/dev/null || echo none); \
+	cache=$$(cd / && GOTOOLCHAIN=local $(GO) env GOMODCACHE GOOS GOARCH 2>/dev/null | paste -sd' '); \
+	set -- $$cache; \
+	if [ "$$have" = "$$want" ] || [ "$$(printf '%s\n%s\n' "$$want" "$$have" | sort -V | tail -n1)" = "$$have" ]; then \
+	  echo "make: using $$have"; \
+	elif [ -d "$$1/golang.org/toolchain@v0.0.1-$$want.$$2-$$3" ]; then \
+	  echo "make: using $$want (go.mod's toolchain, downloaded before)"; \
+	else \
+	  echo "make: go.mod asks for $$want and this is $$have: the go command first downloads $$want from the module proxy (72 MB, 241 MB unpacked; about a minute, silent)"; \
+	fi
+	@echo "make: compiling the build tool and demo server (./web) into $(SERVER); the first time, with the modules and Go's standard library (a minute or two)"
+	$(GO) build -o $(SERVER) ./web
+	$(SERVER) -build $(DIST)
 
 serve: build
-	$(GO) run ./web -dist $(DIST)
+	$(SERVER) -dist $(DIST) -addr $(ADDR) -fake-addr $(FAKE_ADDR)
 
 vet:
 	test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || (gofmt -l . && false)

@@ -75,7 +75,7 @@ func run(addr, fakeAddr string, noFake bool, webDir, distDir string, postEvery t
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("demo: %v", listenError(addr, "addr", err))
+		return listenError(addr, "addr", err)
 	}
 	srv := &http.Server{Handler: newHandler(webDir, distDir, fakeURL), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
