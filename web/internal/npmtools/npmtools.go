@@ -16,6 +16,10 @@ import (
 // The packages, pinned exactly.
 const (
 	TypeScript = "typescript@5.9.3"
+	// The bundlers the package dist/ is tested with (web/bundler_e2e_test.go).
+	// Vite 8 needs Node.js ^20.19 or >= 22.12.
+	ESBuild = "esbuild@0.28.2"
+	Vite    = "vite@8.3.8"
 )
 
 var mu sync.Mutex
