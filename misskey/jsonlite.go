@@ -355,3 +355,75 @@ func appendJSONString(dst []byte, s string) []byte {
 	}
 	return append(dst, '"')
 }
+
+// jsonMember is one member of a JSON object: its decoded name and raw value.
+type jsonMember struct {
+	name  string
+	value []byte
+}
+
+// jsonMembers parses b as a JSON object and returns its members in order
+// (a repeated name keeps its last value, in the place of its first).
+func jsonMembers(b []byte) ([]jsonMember, error) {
+	var out []jsonMember
+	end, err := walkJSONObject(b, skipJSONSpace(b, 0), 0, func(name, value []byte) {
+		n, ok := jsonString(name)
+		if !ok {
+			return
+		}
+		for i := range out {
+			if out[i].name == n {
+				out[i].value = value
+				return
+			}
+		}
+		out = append(out, jsonMember{n, value})
+	})
+	if err != nil || skipJSONSpace(b, end) != len(b) {
+		return nil, errBadJSON
+	}
+	return out, nil
+}
+
+// appendJSONMembers writes members as a JSON object.
+func appendJSONMembers(dst []byte, members []jsonMember) []byte {
+	dst = append(dst, '{')
+	for i, m := range members {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, m.name)
+		dst = append(dst, ':')
+		dst = append(dst, m.value...)
+	}
+	return append(dst, '}')
+}
+
+// jsonWith returns the object obj with the member name set to value (raw
+// JSON), replaced in place or added last; obj unchanged when it is not an
+// object.
+func jsonWith(obj []byte, name string, value []byte) []byte {
+	members, err := jsonMembers(obj)
+	if err != nil {
+		return obj
+	}
+	found := false
+	for i := range members {
+		if members[i].name == name {
+			members[i].value, found = value, true
+		}
+	}
+	if !found {
+		members = append(members, jsonMember{name, value})
+	}
+	return appendJSONMembers(make([]byte, 0, len(obj)+len(value)+len(name)+4), members)
+}
+
+// jsonInt reads a JSON integer (0 for anything else).
+func jsonInt(raw []byte) int {
+	n, err := strconv.Atoi(string(raw))
+	if err != nil {
+		return 0
+	}
+	return n
+}

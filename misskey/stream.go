@@ -98,7 +98,9 @@ type Stream struct {
 	conns   map[string]*serverChannel // server-side id → connection
 	handles map[string]*serverChannel // local id (given by Connect) → its connection
 	order   []string                  // server-side ids in connect order
-	notes   map[string]bool           // subNote ids
+	notes   map[string]int            // subNote ids, with how many asked for each
+	subs    map[int]*StreamHandler    // Subscribe's listeners
+	nextSub int
 	nextID  int
 	state   StreamState
 	sock    Socket
@@ -181,7 +183,8 @@ func (c *Client) Stream(opts StreamOptions, h StreamHandler) (*Stream, error) {
 		wake:    make(chan struct{}, 1),
 		conns:   map[string]*serverChannel{},
 		handles: map[string]*serverChannel{},
-		notes:   map[string]bool{},
+		notes:   map[string]int{},
+		subs:    map[int]*StreamHandler{},
 	}
 	go s.run()
 	s.do(func() {
@@ -232,9 +235,31 @@ func (s *Stream) setState(st StreamState) {
 	s.mu.Lock()
 	s.state = st
 	s.mu.Unlock()
-	if s.handler.State != nil {
-		s.handler.State(st)
+	s.each(func(h *StreamHandler) {
+		if h.State != nil {
+			h.State(st)
+		}
+	})
+}
+
+// each calls f for the StreamHandler and then every subscriber's.
+func (s *Stream) each(f func(h *StreamHandler)) {
+	f(&s.handler)
+	for _, h := range s.subs { // only changed on this goroutine
+		f(h)
 	}
+}
+
+// Subscribe adds a listener of the stream's news besides its
+// StreamHandler (a Timeline is one); stop removes it. Its functions are
+// called like the StreamHandler's, after it, on the stream's goroutine.
+func (s *Stream) Subscribe(h StreamHandler) (stop func()) {
+	s.mu.Lock()
+	id := s.nextSub
+	s.nextSub++
+	s.mu.Unlock()
+	s.do(func() { s.subs[id] = &h })
+	return func() { s.do(func() { delete(s.subs, id) }) }
 }
 
 type socketEvents struct {
@@ -338,16 +363,23 @@ func (s *Stream) onMessage(gen int, text string) {
 	}
 	f, err := parseFrame([]byte(text))
 	if err != nil {
-		if s.handler.Error != nil {
-			s.handler.Error(s.client.fail("streaming", err))
-		}
+		e := s.client.fail("streaming", err)
+		s.each(func(h *StreamHandler) {
+			if h.Error != nil {
+				h.Error(e)
+			}
+		})
 		return
 	}
 	switch f.typ {
 	case "channel":
-		if c := s.conns[f.id]; c != nil && s.handler.Channel != nil {
-			for _, h := range c.handles {
-				s.handler.Channel(h, f.ctype, f.body)
+		if c := s.conns[f.id]; c != nil {
+			for _, id := range c.handles {
+				s.each(func(h *StreamHandler) {
+					if h.Channel != nil {
+						h.Channel(id, f.ctype, f.body)
+					}
+				})
 			}
 		}
 		return
@@ -365,9 +397,11 @@ func (s *Stream) onMessage(gen int, text string) {
 }
 
 func (s *Stream) message(typ string, body []byte) {
-	if s.handler.Message != nil {
-		s.handler.Message(typ, body)
-	}
+	s.each(func(h *StreamHandler) {
+		if h.Message != nil {
+			h.Message(typ, body)
+		}
+	})
 }
 
 func idBody(id string) []byte {
@@ -494,9 +528,11 @@ func (s *Stream) scheduleReconnect() {
 // fail closes the stream for good with err.
 func (s *Stream) fail(err *Error) {
 	s.shutdown()
-	if s.handler.Error != nil {
-		s.handler.Error(err)
-	}
+	s.each(func(h *StreamHandler) {
+		if h.Error != nil {
+			h.Error(err)
+		}
+	})
 	s.setState(StateClosed)
 }
 
@@ -632,29 +668,41 @@ func noteFrame(typ, id string) string {
 
 // SubNote asks for updates to a note (reactions, deletion), delivered as
 // top-level "noteUpdated" messages; it is sent again after a reconnect.
+// Subscriptions are counted: the server is told to stop when as many
+// UnsubNote calls as SubNote calls were made for the note (two timelines
+// may show one note).
 func (s *Stream) SubNote(noteID string) error {
 	if !validSession(noteID) { // the same alphabet as note ids
 		return invalidArgument("note id %q is not a note id", noteID)
 	}
-	s.do(func() {
-		if s.closed || s.notes[noteID] {
-			return
-		}
-		s.notes[noteID] = true
-		s.send(noteFrame("subNote", noteID))
-	})
+	s.do(func() { s.subNote(noteID) })
 	return nil
 }
 
-// UnsubNote stops the updates of a note.
+func (s *Stream) subNote(noteID string) {
+	if s.closed {
+		return
+	}
+	s.notes[noteID]++
+	if s.notes[noteID] == 1 {
+		s.send(noteFrame("subNote", noteID))
+	}
+}
+
+// UnsubNote undoes one SubNote of a note.
 func (s *Stream) UnsubNote(noteID string) {
-	s.do(func() {
-		if !s.notes[noteID] {
-			return
-		}
+	s.do(func() { s.unsubNote(noteID) })
+}
+
+func (s *Stream) unsubNote(noteID string) {
+	if s.notes[noteID] == 0 {
+		return
+	}
+	s.notes[noteID]--
+	if s.notes[noteID] == 0 {
 		delete(s.notes, noteID)
 		s.send(noteFrame("unsubNote", noteID))
-	})
+	}
 }
 
 // Reconnect skips the wait before the next attempt when the stream is

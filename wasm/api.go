@@ -36,6 +36,10 @@ type bindings struct {
 	// { handle, id? }; see stream.go.
 	streamRecords, streamProto, channelProto safejs.Value
 	releaseStream                            safejs.Value // delivers a new stream's held events
+
+	// feedRecords maps timeline and notifications objects to their ids,
+	// feedKeys client objects to their shared stream's key; see timeline.go.
+	feedRecords, feedKeys, timelineProto, notificationsProto safejs.Value
 }
 
 // newAPI builds the mk object.
@@ -61,6 +65,9 @@ func newAPI(g glue) (safejs.Value, error) {
 	if err := b.makeStreamAPI(); err != nil {
 		return none, err
 	}
+	if err := b.makeFeedAPI(); err != nil {
+		return none, err
+	}
 	request, err := g.requester.Invoke(g.exportSync(b.prepare), b.send)
 	if err != nil {
 		return none, err
@@ -69,6 +76,8 @@ func newAPI(g glue) (safejs.Value, error) {
 		"request", request,
 		"upload", g.exportAsync(b.upload),
 		"stream", g.exportSync(b.stream),
+		"timeline", g.exportSync(b.timeline),
+		"notifications", g.exportSync(b.notifications),
 	); err != nil {
 		return none, err
 	}

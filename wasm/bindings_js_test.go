@@ -755,3 +755,48 @@ func waitJS(t *testing.T, cond string) {
 		}
 	}
 }
+
+// client.timeline(): the first page, live notes once each, a catch-up after
+// a cut socket, paging, and the update events a page applies.
+func TestTimeline(t *testing.T) {
+	reset(t)
+	tok := control(t, "token?permission=read:account,write:notes", "")
+	for i := range 5 {
+		control(t, "post?text=tl-old-"+itoa(i), "")
+	}
+	ok(t, `(async () => {
+		globalThis.tlc = mk.client({ origin, token: "`+tok+`" });
+		globalThis.tl = tlc.timeline("home", { withRenotes: true }, { limit: 3 });
+		globalThis.tlev = { updates: 0, added: 0, gaps: [] };
+		tl.on("update", (u) => { tlev.updates++; tlev.added += u.added.length; });
+		tl.on("gap", (g) => tlev.gaps.push(g.filled));
+		await tl.load();
+	})()`)
+	if got := str(js(t, `tl.notes.map(n => n.text).join(",")`), ""); got != "tl-old-4,tl-old-3,tl-old-2" {
+		t.Fatalf("first page %q", got)
+	}
+	waitJS(t, `tlev.updates >= 1`)
+	time.Sleep(300 * time.Millisecond) // the channel connects
+	control(t, "post?text=tl-live", "")
+	waitJS(t, `tl.notes[0] && tl.notes[0].text === "tl-live"`)
+	// A copy each time: the page cannot break the timeline.
+	if truthy(js(t, `tl.notes === tl.notes`)) {
+		t.Error("tl.notes is not a copy")
+	}
+	control(t, "drop", "")
+	control(t, "post?text=tl-while-away", "")
+	waitJS(t, `tl.notes[0] && tl.notes[0].text === "tl-while-away" && tlev.gaps.includes(true)`)
+	if n := js(t, `new Set(tl.notes.map(n => n.id)).size === tl.notes.length`); !truthy(n) {
+		t.Error("a note twice")
+	}
+	for truthy(ok(t, `tl.more()`)) {
+	}
+	if got := str(js(t, `tl.notes.map(n => n.text).join(",")`), ""); !strings.Contains(got, "tl-live,tl-old-4,tl-old-3,tl-old-2,tl-old-1,tl-old-0") {
+		t.Errorf("after paging: %q", got)
+	}
+	ok(t, `tl.close()`)
+	fails(t, `tl.more()`, "INVALID_ARGUMENT", 0)
+	fails(t, `tlc.timeline("everything")`, "INVALID_ARGUMENT", 0)
+	fails(t, `tlc.timeline({ antenna: "" })`, "INVALID_ARGUMENT", 0)
+	alive(t)
+}

@@ -27,6 +27,7 @@ var (
 type glue struct {
 	sync, throw, retry safejs.Value
 	caller, requester  safejs.Value
+	mirror, emitter    safejs.Value
 }
 
 // goPanic turns a recovered panic value into the error the page sees.
@@ -436,4 +437,66 @@ func readOptions(opts safejs.Value, pairs ...any) error {
 		}
 	}
 	return nil
+}
+
+// listeners are the page's functions of a stream, channel or feed, by
+// event key, kept in JS (misskey.js's emitter), where their identity is.
+type listeners struct{ em safejs.Value }
+
+func (g glue) listeners() (listeners, error) {
+	em, err := g.emitter.Invoke()
+	return listeners{em}, err
+}
+
+// set adds (or, with add false, removes) the listener args[1] of the event
+// args[0], under prefix+":"+event; check, when not nil, vets the event.
+func (l listeners) set(prefix string, args []safejs.Value, add bool, check func(event string) bool) error {
+	typV, fn := jsutil.Arg(args, 0), jsutil.Arg(args, 1)
+	if jsutil.TypeOf(typV) != safejs.TypeString {
+		return argError("the event type must be a string, not " + describe(typV))
+	}
+	typ, _ := typV.String()
+	if typ == "" || len(typ) > 100 || check != nil && !check(typ) {
+		return argError("bad event type")
+	}
+	if jsutil.TypeOf(fn) != safejs.TypeFunction {
+		return argError("the listener must be a function, not " + describe(fn))
+	}
+	_, err := l.em.Call("set", prefix+":"+typ, fn, add)
+	return err
+}
+
+func (l listeners) emit(key string, v any) { _, _ = l.em.Call("emit", key, v) }
+
+// emitJSON hands body (JSON text) to the listeners of key, parsed in JS.
+func (l listeners) emitJSON(key string, body []byte) { _, _ = l.em.Call("emitJSON", key, string(body)) }
+
+// forget removes the listeners of keys that start with prefix.
+func (l listeners) forget(prefix string) { _, _ = l.em.Call("forget", prefix) }
+
+// watchPage calls back when the page comes back online or to the
+// foreground; the listeners it returns are removed with unwatch.
+func watchPage(back func()) []*jsutil.Listener {
+	var out []*jsutil.Listener
+	for _, target := range []struct{ obj, event string }{{"window", "online"}, {"document", "visibilitychange"}} {
+		t, err := jsutil.Prop(jsutil.Global, target.obj)
+		if err != nil || jsutil.TypeOf(t) != safejs.TypeObject {
+			continue
+		}
+		l, err := jsutil.Listen(t, target.event, func([]safejs.Value) {
+			if target.obj != "document" || jsutil.Str(t, "visibilityState") == "visible" {
+				back()
+			}
+		})
+		if err == nil {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func unwatch(list []*jsutil.Listener) {
+	for _, l := range list {
+		l.Remove()
+	}
 }

@@ -56,7 +56,7 @@ func glueOf(v safejs.Value) (glue, bool) {
 	for _, f := range []struct {
 		name string
 		dst  *safejs.Value
-	}{{"sync", &g.sync}, {"Throw", &g.throw}, {"Retry", &g.retry}, {"caller", &g.caller}, {"requester", &g.requester}} {
+	}{{"sync", &g.sync}, {"Throw", &g.throw}, {"Retry", &g.retry}, {"caller", &g.caller}, {"requester", &g.requester}, {"mirror", &g.mirror}, {"emitter", &g.emitter}} {
 		*f.dst, _ = v.Get(f.name)
 		ok = ok && jsutil.TypeOf(*f.dst) == safejs.TypeFunction
 	}

@@ -247,6 +247,97 @@ export interface Client {
    * with the error on stream.on("error").
    */
   stream(): Stream;
+  /**
+   * A live timeline: always an ordered (newest first), de-duplicated view, kept current through one
+   * stream that all of this client object's timelines and notifications share. Nothing is sent before load().
+   */
+  timeline(source: TimelineSource, params?: TimelineParams, options?: TimelineOptions): Timeline;
+  /** The user's notifications, live through the main channel. Needs a token (read:notifications, read:account). */
+  notifications(options?: NotificationsOptions): NotificationsFeed;
+}
+
+/** home → notes/timeline + homeTimeline; local → local-timeline; social → hybrid-timeline; global → global-timeline. */
+export type TimelineSource =
+  | "home"
+  | "local"
+  | "social"
+  | "global"
+  | { antenna: string }
+  | { list: string }
+  | { channel: string }
+  /** A tag without "#": notes/search-by-tag + the hashtag channel. */
+  | { hashtag: string }
+  /** users/notes; Misskey streams no user's notes: caught up when the page comes back only. */
+  | { user: string };
+
+/** Params of the REST endpoint and the channel, e.g. { withRenotes: false, withFiles: true }. */
+export type TimelineParams = { withRenotes?: boolean; withReplies?: boolean; withFiles?: boolean } & Record<string, unknown>;
+
+export interface TimelineOptions {
+  /** Notes per page, 1 to 100; default 20. */
+  limit?: number;
+  /**
+   * The most notes kept (default 1000): beyond it the oldest are dropped, so more() resolves false
+   * once the timeline holds that many.
+   */
+  maxNotes?: number;
+  /** The newest notes followed for updates (reactions, votes, deletion), default 100. */
+  maxSubscriptions?: number;
+}
+
+/** One batch of changes: notes added (in their new places), removed (ids) and changed (reactions, votes, edits). */
+export interface TimelineUpdate<T = Note> {
+  added: T[];
+  removed: string[];
+  changed: T[];
+}
+
+/** A catch-up after a reconnect (or when the page comes back): filled, or a gap too large to fill. */
+export interface TimelineGap {
+  /**
+   * false: more came while away than one catch-up reads (5 pages); the timeline starts again from the
+   * newest page (older ones with more()). Also false, with error, when the catch-up failed.
+   */
+  filled: boolean;
+  error: MisskeyError | null;
+}
+
+export interface Timeline {
+  /** Reads the newest page (again, on a second call) and follows the timeline live. */
+  load(): Promise<void>;
+  /** The notes, newest first, each id once (a copy). */
+  readonly notes: Note[];
+  /** Reads the page older than the oldest note; false at the end (or at maxNotes). */
+  more(): Promise<boolean>;
+  on(type: "update", listener: (update: TimelineUpdate) => void): void;
+  on(type: "gap", listener: (gap: TimelineGap) => void): void;
+  off(type: "update" | "gap", listener: (...args: any[]) => void): void;
+  /** Stops following: the channel is disconnected, the subscriptions released; the shared stream closes with the last feed. */
+  close(): void;
+}
+
+export interface NotificationsOptions {
+  /** Notifications per page, 1 to 100; default 20. */
+  limit?: number;
+  /** The most kept; default 500. */
+  maxItems?: number;
+}
+
+export interface NotificationsFeed {
+  /** Reads the newest page (leaving them unread) and the unread count, then follows the main channel. */
+  load(): Promise<void>;
+  /** The notifications, newest first (a copy). */
+  readonly items: Notification[];
+  /** Unread notifications: the server's count at load, plus each new one; 0 after markAllRead. */
+  readonly unread: number;
+  more(): Promise<boolean>;
+  /** notifications/mark-all-as-read. */
+  markAllRead(): Promise<void>;
+  on(type: "update", listener: (update: TimelineUpdate<Notification>) => void): void;
+  on(type: "gap", listener: (gap: TimelineGap) => void): void;
+  on(type: "unread", listener: (unread: number) => void): void;
+  off(type: "update" | "gap" | "unread", listener: (...args: any[]) => void): void;
+  close(): void;
 }
 
 /**

@@ -154,7 +154,60 @@ function makeGlue() {
         return Promise.reject(e);
       }
     };
-  return { sync, Throw, Retry, isDirect, caller, requester };
+  // mirror keeps a timeline's items as JS values in step with the core's,
+  // from one JSON text per update, {"r": [[index, id]…], "a": [[index, item]…],
+  // "c": [[index, item]…]}: removals at their old indices (descending),
+  // additions at their new ones (ascending), then changes. apply returns
+  // what the page's update listeners get.
+  const mirror = () => {
+    const items = [];
+    return {
+      items: () => items.slice(),
+      apply(text) {
+        const u = JSON.parse(text), added = [], removed = [], changed = [];
+        for (const [i, id] of u.r) items.splice(i, 1), removed.push(id);
+        for (const [i, v] of u.a) items.splice(i, 0, v), added.push(v);
+        for (const [i, v] of u.c) (items[i] = v), changed.push(v);
+        return { added, removed, changed };
+      },
+    };
+  };
+  // emitter keeps the page's listeners by event key ("stream:state",
+  // "<channel id>:note", "update", …) and calls them in the order they were
+  // added, each function once per key; one that throws does not stop the
+  // others. emitJSON parses the body only when someone listens.
+  const emitter = () => {
+    const lists = new Map();
+    const emit = (key, v) => {
+      const list = lists.get(key);
+      if (!list) return;
+      for (const fn of list.slice()) {
+        try {
+          fn(v);
+        } catch (e) {
+          console.error(`misskey: a listener (${key}) threw:`, e);
+        }
+      }
+    };
+    return {
+      set(key, fn, add) {
+        const list = lists.get(key) || [];
+        const i = list.indexOf(fn);
+        if (add && i < 0) list.push(fn);
+        if (!add && i >= 0) list.splice(i, 1);
+        lists.set(key, list);
+      },
+      emit,
+      emitJSON(key, text) {
+        const list = lists.get(key);
+        if (list && list.length) emit(key, JSON.parse(text));
+      },
+      forget(prefix) {
+        for (const k of [...lists.keys()]) if (k.startsWith(prefix)) lists.delete(k);
+      },
+    };
+  };
+  return { sync, Throw, Retry, isDirect, caller, requester, mirror, emitter };
 }
 // glue:end
 

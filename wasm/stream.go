@@ -20,9 +20,9 @@ type jsStream struct {
 	handle int
 	window []*jsutil.Listener
 
-	mu sync.Mutex
-	// listeners by "stream:<type>" or "<channel id>:<type>", in the order added.
-	listeners map[string][]safejs.Value
+	// lis are the page's listeners, by "stream:<type>" or "<channel id>:<type>".
+	lis listeners
+	mu  sync.Mutex
 	// Events that happen while client.stream() runs ("connecting", or an
 	// error that ends the stream at once) are held until the page's code
 	// after the call has run, so that its listeners hear them.
@@ -92,10 +92,14 @@ func (b *bindings) stream(this safejs.Value, args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	lis, err := b.g.listeners()
+	if err != nil {
+		return nil, err
+	}
 	streamsMu.Lock()
 	nextHandle++
 	handle := nextHandle
-	st := &jsStream{handle: handle, holding: true, listeners: map[string][]safejs.Value{}}
+	st := &jsStream{handle: handle, holding: true, lis: lis}
 	streams[handle] = st
 	streamsMu.Unlock()
 
@@ -115,22 +119,22 @@ func (b *bindings) stream(this safejs.Value, args []safejs.Value) (any, error) {
 	h := misskey.StreamHandler{
 		State: func(s misskey.StreamState) {
 			st.deliver(func() {
-				st.emit("stream:state", string(s))
+				st.lis.emit("stream:state", string(s))
 				if s == misskey.StateClosed {
 					st.closed()
 				}
 			})
 		},
 		Channel: func(id, typ string, body []byte) {
-			st.deliver(func() { st.emitJSON(id+":"+typ, body) })
+			st.deliver(func() { st.lis.emitJSON(id+":"+typ, body) })
 		},
 		Message: func(typ string, body []byte) {
 			if typ == "state" || typ == "error" {
 				return // the library's own events: a server cannot send them
 			}
-			st.deliver(func() { st.emitJSON("stream:"+typ, body) })
+			st.deliver(func() { st.lis.emitJSON("stream:"+typ, body) })
 		},
-		Error: func(err error) { st.deliver(func() { st.emit("stream:error", toJSError(err)) }) },
+		Error: func(err error) { st.deliver(func() { st.lis.emit("stream:error", toJSError(err)) }) },
 	}
 	s, err := c.Stream(misskey.StreamOptions{}, h)
 	if err != nil {
@@ -140,7 +144,7 @@ func (b *bindings) stream(this safejs.Value, args []safejs.Value) (any, error) {
 		return nil, err
 	}
 	st.s = s
-	st.watchWindow()
+	st.window = watchPage(s.Reconnect)
 	// Deliver the held events once the page's current code has run.
 	release, err := jsutil.Bind(b.releaseStream, handle)
 	if err == nil {
@@ -154,115 +158,14 @@ func (b *bindings) stream(this safejs.Value, args []safejs.Value) (any, error) {
 
 var jsQueueMicrotask = jsutil.MustGet(jsutil.Global, "queueMicrotask")
 
-// watchWindow reconnects at once when the page comes back online or to
-// the foreground.
-func (st *jsStream) watchWindow() {
-	for _, target := range []struct{ obj, event string }{{"window", "online"}, {"document", "visibilitychange"}} {
-		t, err := jsutil.Prop(jsutil.Global, target.obj)
-		if err != nil || jsutil.TypeOf(t) != safejs.TypeObject {
-			continue
-		}
-		l, err := jsutil.Listen(t, target.event, func([]safejs.Value) {
-			if target.obj == "document" && jsutil.Str(t, "visibilityState") != "visible" {
-				return
-			}
-			st.s.Reconnect()
-		})
-		if err == nil {
-			st.window = append(st.window, l)
-		}
-	}
-}
-
 // closed forgets the stream and releases its window listeners.
 func (st *jsStream) closed() {
 	streamsMu.Lock()
 	delete(streams, st.handle)
 	streamsMu.Unlock()
-	for _, l := range st.window {
-		l.Remove()
-	}
+	unwatch(st.window)
 	st.window = nil
-	st.mu.Lock()
-	st.listeners = map[string][]safejs.Value{}
-	st.mu.Unlock()
-}
-
-// emitJSON parses body once, in the browser, for every listener of key.
-func (st *jsStream) emitJSON(key string, body []byte) {
-	st.mu.Lock()
-	n := len(st.listeners[key])
-	st.mu.Unlock()
-	if n == 0 {
-		return // nobody listens: not even parsed
-	}
-	v, err := parseJSON(body)
-	if err != nil {
-		v = safejs.Null()
-	}
-	st.emit(key, v)
-}
-
-// emit calls every listener of key with v. A listener that throws does not
-// stop the others; nothing waits for a listener's Promise.
-func (st *jsStream) emit(key string, v any) {
-	st.mu.Lock()
-	fns := append([]safejs.Value(nil), st.listeners[key]...)
-	st.mu.Unlock()
-	for _, fn := range fns {
-		if _, err := fn.Invoke(v); err != nil {
-			reportListenerError(key, err)
-		}
-	}
-}
-
-func reportListenerError(key string, err error) {
-	if console, e := jsutil.Prop(jsutil.Global, "console"); e == nil && jsutil.TypeOf(console) == safejs.TypeObject {
-		_, _ = console.Call("error", "misskey: a stream listener ("+key+") threw: "+jsutil.ErrText(err))
-	}
-}
-
-// on adds (or, with add false, removes) a listener; prefix is "stream" or
-// a channel id. A function is added once per event type.
-func (st *jsStream) on(prefix string, args []safejs.Value, add bool) error {
-	typV, fn := jsutil.Arg(args, 0), jsutil.Arg(args, 1)
-	if jsutil.TypeOf(typV) != safejs.TypeString {
-		return argError("the event type must be a string, not " + describe(typV))
-	}
-	if jsutil.TypeOf(fn) != safejs.TypeFunction {
-		return argError("the listener must be a function, not " + describe(fn))
-	}
-	typ, _ := typV.String()
-	if typ == "" || len(typ) > 100 {
-		return argError("bad event type")
-	}
-	key := prefix + ":" + typ
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	list := st.listeners[key]
-	for i, f := range list {
-		if f.Equal(fn) {
-			if !add {
-				st.listeners[key] = append(list[:i:i], list[i+1:]...)
-			}
-			return nil
-		}
-	}
-	if add {
-		st.listeners[key] = append(list, fn)
-	}
-	return nil
-}
-
-// forget removes every listener of a channel id.
-func (st *jsStream) forget(id string) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	for k := range st.listeners {
-		if len(k) > len(id) && k[:len(id)+1] == id+":" {
-			delete(st.listeners, k)
-		}
-	}
+	st.lis.forget("")
 }
 
 // makeStreamAPI builds the prototypes of stream and channel objects.
@@ -300,14 +203,14 @@ func (b *bindings) makeStreamAPI() error {
 	}
 	if b.channelProto, err = jsutil.NewObject(
 		"on", channelMethod("on", func(st *jsStream, id string, args []safejs.Value) (any, error) {
-			return nil, st.on(id, args, true)
+			return nil, st.lis.set(id, args, true, nil)
 		}),
 		"off", channelMethod("off", func(st *jsStream, id string, args []safejs.Value) (any, error) {
-			return nil, st.on(id, args, false)
+			return nil, st.lis.set(id, args, false, nil)
 		}),
 		"dispose", channelMethod("dispose", func(st *jsStream, id string, args []safejs.Value) (any, error) {
 			st.s.Disconnect(id)
-			st.forget(id)
+			st.lis.forget(id + ":")
 			return nil, nil
 		}),
 	); err != nil {
@@ -383,10 +286,10 @@ func (b *bindings) makeStreamAPI() error {
 			return nil, nil
 		}),
 		"on", streamMethod("on", func(st *jsStream, args []safejs.Value) (any, error) {
-			return nil, st.on("stream", args, true)
+			return nil, st.lis.set("stream", args, true, nil)
 		}),
 		"off", streamMethod("off", func(st *jsStream, args []safejs.Value) (any, error) {
-			return nil, st.on("stream", args, false)
+			return nil, st.lis.set("stream", args, false, nil)
 		}),
 		"state", streamMethod("state", func(st *jsStream, args []safejs.Value) (any, error) {
 			return string(st.s.State()), nil

@@ -117,7 +117,7 @@ const ts = require(process.argv[2]);
 const file = process.argv[3];
 const src = ts.createSourceFile(file, require("fs").readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
 const out = { exports: [] };
-const want = new Set(["Misskey", "MiAuth", "Accounts", "Client", "Stream", "Channel"]);
+const want = new Set(["Misskey", "MiAuth", "Accounts", "Client", "Stream", "Channel", "Timeline", "NotificationsFeed"]);
 for (const st of src.statements) {
   if (ts.isFunctionDeclaration(st) && st.name && !out.exports.includes(st.name.text)) out.exports.push(st.name.text);
   if (ts.isInterfaceDeclaration(st) && want.has(st.name.text)) {
@@ -151,8 +151,10 @@ func TestTypesMatchRuntime(t *testing.T) {
 		const client = mk.client("`+fake.URL+`");
 		const stream = client.stream();
 		const channel = stream.channel("localTimeline");
-		const r = { exports: Object.keys(mod), Misskey: names(mk), MiAuth: names(mk.miauth), Accounts: names(mk.accounts), Client: names(client), Stream: names(stream), Channel: names(channel) };
-		stream.close();
+		const tl = client.timeline("local");
+		const nf = mk.client({ origin: "`+fake.URL+`", token: "x" }).notifications();
+		const r = { exports: Object.keys(mod), Misskey: names(mk), MiAuth: names(mk.miauth), Accounts: names(mk.accounts), Client: names(client), Stream: names(stream), Channel: names(channel), Timeline: names(tl), NotificationsFeed: names(nf) };
+		stream.close(); tl.close(); nf.close();
 		return r;
 	})()`)
 	for kind, want := range typed {

@@ -48,6 +48,11 @@ async function main() {
   // @ts-expect-error timelines send "note" only
   stream.channel("homeTimeline").on("notification", () => {});
 
+  // @ts-expect-error an unknown timeline
+  client.timeline("everything");
+  // @ts-expect-error timeline events are update and gap
+  client.timeline("home").on("note", () => {});
+
   // @ts-expect-error the table knows its endpoints
   type X = Endpoints["no/such/endpoint"];
   // @ts-expect-error uploads take a Blob

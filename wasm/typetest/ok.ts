@@ -73,6 +73,25 @@ async function main() {
   stream.subNote(id);
   stream.close();
 
+  // Live timelines and notifications.
+  const tl = client.timeline("home", { withRenotes: false }, { limit: 20 });
+  tl.on("update", ({ added, removed, changed }) => void [added[0]?.id, removed[0], changed.length]);
+  tl.on("gap", ({ filled, error }) => void (filled || error?.code));
+  await tl.load();
+  const notes: Note[] = tl.notes;
+  const more: boolean = await tl.more();
+  void notes, more;
+  client.timeline({ hashtag: "misskey" }).close();
+  const nf = client.notifications({ limit: 10 });
+  await nf.load();
+  const unread: number = nf.unread;
+  nf.items.forEach((n) => void n.type);
+  nf.on("unread", (n: number) => void n);
+  await nf.markAllRead();
+  nf.close();
+  tl.close();
+  void unread;
+
   // Accounts: the user may be null.
   const accounts: Account[] = mk.accounts.list();
   for (const a of accounts) {
