@@ -21,21 +21,31 @@ VULNDB := golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 # Each step says what it does. The go command may first download the Go
 # toolchain that go.mod names, before any of this project's code runs (it
 # prints one line, "go: downloading go1.26.11", then nothing until done):
-# the first line below says whether it will.
+# the first line below says whether it will. Compiling ./web names every
+# 20th package it compiles (go build -v; none when all are cached; a shell
+# loop, not awk, which would hold the lines back).
+build: SHELL := /bin/bash
+build: .SHELLFLAGS := -o pipefail -c
 build:
 	@want=$$(sed -n 's/^toolchain //p' go.mod); \
 	have=$$(cd / && GOTOOLCHAIN=local $(GO) env GOVERSION 2>/dev/null || echo none); \
 	cache=$$(cd / && GOTOOLCHAIN=local $(GO) env GOMODCACHE GOOS GOARCH 2>/dev/null | paste -sd' '); \
 	set -- $$cache; \
-	if [ "$$have" = "$$want" ] || [ "$$(printf '%s\n%s\n' "$$want" "$$have" | sort -V | tail -n1)" = "$$have" ]; then \
+	if [ "$$have" = none ]; then \
+	  echo "make: no working '$(GO)' command: install Go 1.26 or later (go.dev/dl)"; exit 1; \
+	elif [ "$$have" = "$$want" ] || [ "$$(printf '%s\n%s\n' "$$want" "$$have" | sort -V | tail -n1)" = "$$have" ]; then \
 	  echo "make: using $$have"; \
 	elif [ -d "$$1/golang.org/toolchain@v0.0.1-$$want.$$2-$$3" ]; then \
 	  echo "make: using $$want (go.mod's toolchain, downloaded before)"; \
 	else \
-	  echo "make: go.mod asks for $$want and this is $$have: the go command first downloads $$want from the module proxy (72 MB, 241 MB unpacked; about a minute, silent)"; \
+	  echo "make: go.mod asks for $$want and this is $$have: the go command first downloads $$want (72 MB, 241 MB unpacked); it prints one line, then nothing until done"; \
 	fi
-	@echo "make: compiling the build tool and demo server (./web) into $(SERVER); the first time, with the modules and Go's standard library (a minute or two)"
-	$(GO) build -o $(SERVER) ./web
+	@echo "make: compiling the build tool and demo server (./web) into $(SERVER); the first time, with Go's standard library"
+	@$(GO) build -v -o $(SERVER) ./web 2>&1 | { n=0; while IFS= read -r line; do \
+	  case "$$line" in \
+	  ""|*[!A-Za-z0-9._~/-]*) echo "$$line" ;; \
+	  *) n=$$((n + 1)); if [ $$((n % 20)) = 1 ]; then echo "make: … compiling $$line (package $$n)"; fi ;; \
+	  esac; done; }
 	$(SERVER) -build $(DIST)
 
 serve: build

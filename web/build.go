@@ -54,7 +54,7 @@ func buildDist(dir string, log io.Writer) error {
 	tmp := out + ".tmp"
 	defer os.Remove(tmp)
 
-	say("compiling ./wasm for the browser (GOOS=js GOARCH=wasm); the first build also compiles Go's standard library for wasm, a minute or more")
+	say("compiling ./wasm for the browser (GOOS=js GOARCH=wasm); the first time, with Go's standard library for wasm")
 	var output bytes.Buffer
 	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-gcflags=all=-l", "-o", tmp, "./wasm")
 	cmd.Dir = root
@@ -132,7 +132,7 @@ func during(log io.Writer, what string, f func() error) error {
 	go func() {
 		defer wg.Done()
 		tty := isTerminal(log)
-		every := 10 * time.Second
+		every := 5 * time.Second
 		if tty {
 			every = time.Second
 		}

@@ -115,6 +115,26 @@ func needNPM(t *testing.T) {
 	}
 }
 
+// needNode skips the test, loudly, when Node.js is older than major.minor,
+// except in CI, where it fails.
+func needNode(t *testing.T, major, minor int) {
+	t.Helper()
+	out, err := exec.Command("node", "--version").Output()
+	var ma, mi int
+	if err == nil {
+		_, err = fmt.Sscanf(strings.TrimSpace(string(out)), "v%d.%d", &ma, &mi)
+	}
+	if err == nil && (ma > major || ma == major && mi >= minor) {
+		return
+	}
+	why := fmt.Sprintf("needs Node.js %d.%d or later, found %q (%v)", major, minor, strings.TrimSpace(string(out)), err)
+	if os.Getenv("CI") != "" {
+		t.Fatal(why)
+	}
+	fmt.Fprintf(os.Stderr, "\n*** %s SKIPPED: %s ***\n\n", t.Name(), why)
+	t.Skip(why)
+}
+
 func runIn(t *testing.T, dir, name string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(name, args...)
@@ -189,6 +209,7 @@ func TestBundledESBuild(t *testing.T) {
 }
 
 func TestBundledVite(t *testing.T) {
+	needNode(t, 20, 19) // Vite 8's engines: ^20.19.0 || >=22.12.0
 	tools := npmTools(t, npmtools.Vite)
 	fake := misskeytest.NewServer()
 	defer fake.Close()

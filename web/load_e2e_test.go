@@ -383,8 +383,8 @@ func onNewDocument(t *testing.T, ctx context.Context, src string) {
 
 // TestFirstScreenTimes measures the demo's first usable screen, cold (a
 // new browser: empty HTTP cache) and warm (the same browser again: cached
-// files revalidated with 304, the compiled wasm from Chromium's code
-// cache), with the compressed wasm and, for comparison, without, on
+// files revalidated with 304), with the compressed wasm and, for
+// comparison, without, on
 // loopback and on an emulated 50 Mbit/s link with 20 ms latency. It logs
 // the figures the README quotes and asserts only that the screen comes.
 func TestFirstScreenTimes(t *testing.T) {
