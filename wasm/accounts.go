@@ -9,132 +9,85 @@ import (
 )
 
 // The accounts are the core's AccountStore (one storage entry per account,
-// so that two tabs saving at once both keep theirs); this file only shapes
-// them as JS values.
+// so that two tabs saving at once both keep theirs); these functions hand
+// misskey.js their JSON text.
 
-// accountValue is an account as a page gets it: { origin, token, user }.
-func accountValue(a misskey.Account) (safejs.Value, error) {
-	b, _ := a.MarshalJSON()
-	return parseJSON(b)
-}
-
-// keepAccount stores the account a sign-in gave and returns it.
-func (b *bindings) keepAccount(a misskey.Account) (any, error) {
-	if err := b.accountStore().Put(a); err != nil {
-		return nil, err
+func (b *bindings) accountFuncs() []any {
+	g := b.g
+	return []any{
+		// accountsList() → the JSON text of [{ origin, token, user }], oldest first.
+		"accountsList", g.export(func([]safejs.Value) (any, error) {
+			text := []byte{'['}
+			for i, a := range b.accountStore().List() {
+				if i > 0 {
+					text = append(text, ',')
+				}
+				j, _ := a.MarshalJSON()
+				text = append(text, j...)
+			}
+			return string(append(text, ']')), nil
+		}),
+		// accountsAdd(origin, allowHttp, token, userJSON|"") keeps an account
+		// obtained some other way (replacing the same user's entry) → its JSON text.
+		"accountsAdd", g.export(func(args []safejs.Value) (any, error) {
+			o, err := misskey.ParseOrigin(str(args, 0), flag(args, 1))
+			if err != nil {
+				return nil, err
+			}
+			var user []byte
+			if s := str(args, 3); s != "" {
+				user = []byte(s)
+			}
+			a, err := misskey.NewAccount(o, str(args, 2), user)
+			if err != nil {
+				return nil, err
+			}
+			if err := b.accountStore().Put(a); err != nil {
+				return nil, err
+			}
+			j, _ := a.MarshalJSON()
+			return string(j), nil
+		}),
+		// accountsRemove(origin, token, userId, revoke, allowHttp) forgets the
+		// account (its origin and token, or its origin and user id) and, with
+		// revoke, asks the server to revoke the token → a Promise of
+		// [removed, revoked, revokeError|null, settingsUrl]. Misskey refuses
+		// i/revoke-token to every app token (ACCESS_DENIED), so a revoke
+		// usually fails and the user revokes the app on settingsUrl.
+		"accountsRemove", g.export(func(args []safejs.Value) (any, error) {
+			token, id, revoke := str(args, 1), str(args, 2), flag(args, 3)
+			// Any kept account can be forgotten; but the token is sent to
+			// revoke it only over https (or to loopback), unless allowHttp.
+			o, err := misskey.ParseOrigin(str(args, 0), true)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := misskey.ParseOrigin(o, flag(args, 4)); err != nil {
+				revoke = false
+			}
+			if token == "" && id == "" {
+				return nil, argError("accounts.remove needs the account's token or user")
+			}
+			// Forget first: the account is gone even if the revoke fails.
+			removed, ok := b.accountStore().Remove(o, token, id)
+			if token == "" {
+				token = removed.Token
+			}
+			return newPromise(func() (any, error) {
+				revoked, why := false, safejs.Null()
+				if revoke && token != "" {
+					k, err := (&misskey.Client{Origin: o, Token: token}).NewRevokeCall()
+					if err == nil {
+						err = k.Send(nil).Err
+					}
+					if err != nil {
+						why = toJSError(err)
+					} else {
+						revoked = true
+					}
+				}
+				return jsutil.Array.New(ok, revoked, why, o+"/settings/apps")
+			})
+		}),
 	}
-	return accountValue(a)
-}
-
-// listAccounts: mk.accounts.list() → [{ origin, token, user }], oldest first.
-func (b *bindings) listAccounts(safejs.Value, []safejs.Value) (any, error) {
-	text := []byte{'['}
-	for i, a := range b.accountStore().List() {
-		if i > 0 {
-			text = append(text, ',')
-		}
-		j, _ := a.MarshalJSON()
-		text = append(text, j...)
-	}
-	return parseJSON(append(text, ']'))
-}
-
-// addAccount: mk.accounts.add({ origin, token, user? }) keeps an account
-// obtained some other way (replacing the same user's entry); returns it.
-func (b *bindings) addAccount(_ safejs.Value, args []safejs.Value) (any, error) {
-	a := jsutil.Arg(args, 0)
-	if jsutil.TypeOf(a) != safejs.TypeObject || a.IsNull() {
-		return nil, argError("accounts.add takes { origin, token, user }, not " + describe(a))
-	}
-	o, err := originOption(a)
-	if err != nil {
-		return nil, err
-	}
-	token, err := optString(a, "token")
-	if err != nil {
-		return nil, err
-	}
-	if token == "" {
-		return nil, argError("accounts.add needs a token")
-	}
-	user, err := option(a, "user")
-	if err != nil {
-		return nil, err
-	}
-	var userJSON []byte
-	if !absent(user) {
-		if jsutil.TypeOf(user) != safejs.TypeObject || jsutil.IsArray(user) {
-			return nil, argError("user must be an object, not " + describe(user))
-		}
-		s, err := stringify(user)
-		if err != nil {
-			return nil, argError("user cannot be stored as JSON: " + jsutil.ErrText(err))
-		}
-		userJSON = []byte(s)
-	}
-	acct, err := misskey.NewAccount(o, token, userJSON)
-	if err != nil {
-		return nil, err
-	}
-	return b.keepAccount(acct)
-}
-
-// removeAccount: mk.accounts.remove(account, { revoke, allowHttp }) forgets
-// the account (its origin and token, or its origin and user id) and, with
-// revoke, asks the server to revoke the token. Resolves { removed, revoked,
-// revokeError, settingsUrl }: Misskey refuses i/revoke-token to every app
-// token (ACCESS_DENIED), so a revoke usually fails and the user must revoke
-// the app on settingsUrl themselves.
-func (b *bindings) removeAccount(_ safejs.Value, args []safejs.Value) (func() (any, error), error) {
-	a, opts := jsutil.Arg(args, 0), jsutil.Arg(args, 1)
-	if jsutil.TypeOf(a) != safejs.TypeObject || a.IsNull() {
-		return nil, argError("accounts.remove takes an account { origin, token }, not " + describe(a))
-	}
-	if err := checkOptions(opts, "accounts.remove's options"); err != nil {
-		return nil, err
-	}
-	var revoke, allowHTTP bool
-	var origin, token string
-	if err := readOptions(opts, "revoke", &revoke, "allowHttp", &allowHTTP); err != nil {
-		return nil, err
-	}
-	if err := readOptions(a, "origin", &origin, "token", &token); err != nil {
-		return nil, err
-	}
-	user, _ := option(a, "user")
-	id := jsutil.Str(user, "id")
-	// Any kept account can be forgotten; but the token is sent to revoke it
-	// only over https (or to loopback), unless the page says allowHttp.
-	o, err := misskey.ParseOrigin(origin, true)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := misskey.ParseOrigin(o, allowHTTP); err != nil {
-		revoke = false
-	}
-	if token == "" && id == "" {
-		return nil, argError("accounts.remove needs the account's token or user")
-	}
-	// Forget first: the account is gone even if the revoke fails.
-	removed, ok := b.accountStore().Remove(o, token, id)
-	if token == "" {
-		token = removed.Token
-	}
-	return func() (any, error) {
-		res, err := jsutil.NewObject("removed", ok, "revoked", false, "revokeError", safejs.Null(), "settingsUrl", o+"/settings/apps")
-		if err != nil || !revoke || token == "" {
-			return res, err
-		}
-		c := &misskey.Client{Origin: o, Token: token}
-		k, err := c.NewRevokeCall()
-		if err == nil {
-			err = k.Send(nil).Err
-		}
-		if err != nil {
-			_ = jsutil.Set(res, "revokeError", toJSError(err))
-		} else {
-			_ = jsutil.Set(res, "revoked", true)
-		}
-		return res, nil
-	}, nil
 }

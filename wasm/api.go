@@ -14,7 +14,7 @@ import (
 // version is the library's version, mk.version.
 const version = "0.2.0"
 
-// bindings holds the state behind the JS API object.
+// bindings holds the state behind the JS API.
 type bindings struct {
 	g       glue
 	pending *misskey.PendingSignIns
@@ -22,27 +22,10 @@ type bindings struct {
 	mu       sync.Mutex
 	accounts *misskey.AccountStore
 	storage  string // "local", "session" or "memory"
-
-	// clients maps each client object made by mk.client to a hidden record
-	// string (see clientRecord), so the token is not a property of the
-	// client and the record goes away with the client.
-	clients     safejs.Value
-	clientProto safejs.Value
-
-	// client.request's fast path (see client.go).
-	send safejs.Value
-
-	// streamRecords maps stream and channel objects to hidden records
-	// { handle, id? }; see stream.go.
-	streamRecords, streamProto, channelProto safejs.Value
-	releaseStream                            safejs.Value // delivers a new stream's held events
-
-	// feedRecords maps timeline and notifications objects to their ids,
-	// feedKeys client objects to their shared stream's key; see timeline.go.
-	feedRecords, feedKeys, timelineProto, notificationsProto safejs.Value
 }
 
-// newAPI builds the mk object.
+// newAPI makes the Go functions misskey.js builds the API object around
+// (its build), and the API object.
 func newAPI(g glue) (safejs.Value, error) {
 	none := safejs.Undefined()
 	b := &bindings{g: g}
@@ -55,88 +38,35 @@ func newAPI(g glue) (safejs.Value, error) {
 	if err := b.setStorage(""); err != nil {
 		return none, err
 	}
-	var err error
-	if b.clients, err = jsutil.MustGet(jsutil.Global, "WeakMap").New(); err != nil {
-		return none, err
-	}
-	if err := b.makeRequest(); err != nil {
-		return none, err
-	}
-	if err := b.makeStreamAPI(); err != nil {
-		return none, err
-	}
-	if err := b.makeFeedAPI(); err != nil {
-		return none, err
-	}
-	request, err := g.requester.Invoke(g.exportSync(b.prepare), b.send)
-	if err != nil {
-		return none, err
-	}
-	if b.clientProto, err = jsutil.NewObject(
-		"request", request,
-		"upload", g.exportAsync(b.upload),
-		"stream", g.exportSync(b.stream),
-		"timeline", g.exportSync(b.timeline),
-		"notifications", g.exportSync(b.notifications),
-	); err != nil {
-		return none, err
-	}
-	perms, err := stringArray(misskey.Permissions)
-	if err != nil {
-		return none, err
-	}
-	_, _ = jsutil.Object.Call("freeze", perms)
-	miauth, err := jsutil.NewObject(
-		"start", g.exportSync(b.start),
-		"complete", g.exportAsync(b.complete),
-		"wait", g.exportAsync(b.wait),
-	)
-	if err != nil {
-		return none, err
-	}
-	accounts, err := jsutil.NewObject(
-		"list", g.exportSync(b.listAccounts),
-		"add", g.exportSync(b.addAccount),
-		"remove", g.exportAsync(b.removeAccount),
-	)
-	if err != nil {
-		return none, err
-	}
-	return jsutil.NewObject(
-		"miauth", miauth,
-		"client", g.exportSync(b.client),
-		"accounts", accounts,
-		"setStorage", g.exportSync(func(_ safejs.Value, args []safejs.Value) (any, error) {
-			kind := jsutil.Arg(args, 0)
-			if jsutil.TypeOf(kind) != safejs.TypeString {
-				return nil, argError(`setStorage takes "local", "session" or "memory", not ` + describe(kind))
-			}
-			s, _ := kind.String()
-			return nil, b.setStorage(s)
+	misskey.DefaultTransport = glueTransport{g}
+	misskey.DefaultDialer = browser.Dialer{}
+	fns := []any{
+		"version", version,
+		"maxBytes", misskey.DefaultMaxResponseBytes,
+		"fetchInit", browser.FetchOptions(false),
+		"invalid", g.export(func(args []safejs.Value) (any, error) { return toJSError(argError(str(args, 0))), nil }),
+		"aborted", g.export(func(args []safejs.Value) (any, error) {
+			return toJSError(&misskey.Error{Code: misskey.CodeAborted, Endpoint: str(args, 0), Message: "the call was cancelled"}), nil
 		}),
-		"storage", g.exportSync(func(safejs.Value, []safejs.Value) (any, error) {
+		"parseOrigin", g.export(func(args []safejs.Value) (any, error) { return misskey.ParseOrigin(str(args, 0), flag(args, 1)) }),
+		"permissions", g.export(func([]safejs.Value) (any, error) { return stringsJSON(misskey.Permissions), nil }),
+		"setStorage", g.export(func(args []safejs.Value) (any, error) { return nil, b.setStorage(str(args, 0)) }),
+		"storage", g.export(func([]safejs.Value) (any, error) {
 			b.mu.Lock()
 			defer b.mu.Unlock()
 			return b.storage, nil
 		}),
-		"parseOrigin", g.exportSync(func(_ safejs.Value, args []safejs.Value) (any, error) {
-			v := jsutil.Arg(args, 0)
-			if jsutil.TypeOf(v) != safejs.TypeString {
-				return nil, argError("parseOrigin takes a string, not " + describe(v))
-			}
-			if err := checkOptions(jsutil.Arg(args, 1), "parseOrigin's options"); err != nil {
-				return nil, err
-			}
-			allowHTTP, err := optBool(jsutil.Arg(args, 1), "allowHttp")
-			if err != nil {
-				return nil, err
-			}
-			s, _ := v.String()
-			return misskey.ParseOrigin(s, allowHTTP)
-		}),
-		"permissions", perms,
-		"version", version,
-	)
+	}
+	fns = append(fns, b.callFuncs()...)
+	fns = append(fns, b.signInFuncs()...)
+	fns = append(fns, b.accountFuncs()...)
+	fns = append(fns, b.streamFuncs()...)
+	fns = append(fns, b.feedFuncs()...)
+	goFns, err := jsutil.NewObject(fns...)
+	if err != nil {
+		return none, err
+	}
+	return g.build.Invoke(goFns)
 }
 
 // setStorage chooses where accounts (and so tokens) are kept: "local"
@@ -169,13 +99,14 @@ func (b *bindings) accountStore() *misskey.AccountStore {
 	return b.accounts
 }
 
-// location returns globalThis.location when the page has one with an
-// http(s) URL.
-func location() (safejs.Value, bool) {
-	loc, err := jsutil.Prop(jsutil.Global, "location")
-	if err != nil || jsutil.TypeOf(loc) != safejs.TypeObject || loc.IsNull() {
-		return safejs.Undefined(), false
+// stringsJSON writes a JSON array of strings.
+func stringsJSON(list []string) string {
+	out := []byte{'['}
+	for i, s := range list {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(append(append(out, '"'), s...), '"') // names without quotes or escapes
 	}
-	p := jsutil.Str(loc, "protocol")
-	return loc, p == "http:" || p == "https:"
+	return string(append(out, ']'))
 }

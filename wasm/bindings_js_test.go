@@ -142,7 +142,7 @@ func fails(t testing.TB, expr, code string, status int) safejs.Value {
 	return e
 }
 
-func str(v safejs.Value, path string) string {
+func at(v safejs.Value, path string) string {
 	if path != "" {
 		for _, p := range strings.Split(path, ".") {
 			v, _ = v.Get(p)
@@ -189,36 +189,36 @@ func reset(t testing.TB) { control(t, "reset", "") }
 // alive proves the Go runtime still answers after a bad input.
 func alive(t testing.TB) {
 	t.Helper()
-	if v := ok(t, `mk.client(origin).request("meta")`); str(v, "version") != "2025.11.1" {
+	if v := ok(t, `mk.client(origin).request("meta")`); at(v, "version") != "2025.11.1" {
 		t.Fatalf("after a bad input, meta answered %v", v)
 	}
-	if s := str(ok(t, `mk.miauth.start({ origin: "misskey.example" })`), "url"); !strings.HasPrefix(s, "https://misskey.example/miauth/") {
+	if s := at(ok(t, `mk.miauth.start({ origin: "misskey.example" })`), "url"); !strings.HasPrefix(s, "https://misskey.example/miauth/") {
 		t.Fatalf("after a bad input, start gave %q", s)
 	}
 }
 
 func TestShape(t *testing.T) {
-	if v := str(mk, "version"); v == "" {
+	if v := at(mk, "version"); v == "" {
 		t.Error("no version")
 	}
-	if n := str(ok(t, `mk.permissions.length`), ""); n != "85" {
+	if n := at(ok(t, `mk.permissions.length`), ""); n != "85" {
 		t.Errorf("permissions: %s", n)
 	}
 	if f := ok(t, `Object.isFrozen(mk.permissions) && mk.permissions.includes("write:notes")`); !truthy(f) {
 		t.Error("permissions not frozen or incomplete")
 	}
 	for _, f := range []string{"miauth.start", "miauth.complete", "miauth.wait", "client", "accounts.list", "accounts.add", "accounts.remove", "setStorage", "parseOrigin"} {
-		if typ := ok(t, "typeof mk."+f); str(typ, "") != "function" {
+		if typ := ok(t, "typeof mk."+f); at(typ, "") != "function" {
 			t.Errorf("mk.%s is %v", f, typ)
 		}
 	}
 }
 
 func TestParseOrigin(t *testing.T) {
-	if s := str(ok(t, `mk.parseOrigin(" Misskey.Example/ ")`), ""); s != "https://misskey.example" {
+	if s := at(ok(t, `mk.parseOrigin(" Misskey.Example/ ")`), ""); s != "https://misskey.example" {
 		t.Errorf("parseOrigin = %q", s)
 	}
-	if s := str(ok(t, `mk.parseOrigin("http://misskey.example", { allowHttp: true })`), ""); s != "http://misskey.example" {
+	if s := at(ok(t, `mk.parseOrigin("http://misskey.example", { allowHttp: true })`), ""); s != "http://misskey.example" {
 		t.Errorf("parseOrigin allowHttp = %q", s)
 	}
 	for _, b := range []string{`"http://misskey.example"`, `"https://a/b"`, `42`, `undefined`, `"x", 5`} {
@@ -228,12 +228,12 @@ func TestParseOrigin(t *testing.T) {
 
 func TestStart(t *testing.T) {
 	v := ok(t, `mk.miauth.start({ origin: "Misskey.Example/", name: "My app", icon: "https://my.app/i.png", callback: "https://my.app/cb?x=1", permission: "read:account,write:notes,read:account" })`)
-	session := str(v, "session")
+	session := at(v, "session")
 	want := "https://misskey.example/miauth/" + session + "?name=My+app&icon=https%3A%2F%2Fmy.app%2Fi.png&callback=https%3A%2F%2Fmy.app%2Fcb%3Fx%3D1&permission=read%3Aaccount%2Cwrite%3Anotes"
-	if got := str(v, "url"); got != want {
+	if got := at(v, "url"); got != want {
 		t.Errorf("url %s\nwant %s", got, want)
 	}
-	if str(v, "origin") != "https://misskey.example" || str(ok(t, `mk.miauth.start({ origin: "a.example", permission: ["read:account", " write:notes "] }).permission.join()`), "") != "read:account,write:notes" {
+	if at(v, "origin") != "https://misskey.example" || at(ok(t, `mk.miauth.start({ origin: "a.example", permission: ["read:account", " write:notes "] }).permission.join()`), "") != "read:account,write:notes" {
 		t.Error("origin or permission not normalized")
 	}
 	bad := []string{
@@ -253,7 +253,7 @@ func TestStart(t *testing.T) {
 		alive(t)
 	}
 	// start throws synchronously, it does not return a rejected Promise.
-	if v := js(t, `(() => { try { mk.miauth.start({ origin: "http://x.example" }); return "returned"; } catch (e) { return e.code; } })()`); str(v, "") != "INVALID_ARGUMENT" {
+	if v := js(t, `(() => { try { mk.miauth.start({ origin: "http://x.example" }); return "returned"; } catch (e) { return e.code; } })()`); at(v, "") != "INVALID_ARGUMENT" {
 		t.Errorf("start did not throw: %v", v)
 	}
 }
@@ -263,12 +263,12 @@ func TestStart(t *testing.T) {
 func signIn(t *testing.T, perms string) safejs.Value {
 	t.Helper()
 	v := ok(t, `mk.miauth.start({ origin, allowHttp: true, name: "node test", callback: "https://my.app/cb?keep=1#f", permission: "`+perms+`" })`)
-	session := str(v, "session")
+	session := at(v, "session")
 	// Press "Allow": the fake redirects (303) to the callback with ?session=.
 	loc := ok(t, `fetch(origin + "/miauth/`+session+`/allow", { method: "POST", redirect: "manual",
 		body: new URLSearchParams({ name: "node test", callback: "https://my.app/cb?keep=1#f", permission: "`+perms+`" }) })
 		.then(r => r.headers.get("location"))`)
-	cb := str(loc, "")
+	cb := at(loc, "")
 	if !strings.Contains(cb, "session="+session) {
 		t.Fatalf("Allow redirected to %q", cb)
 	}
@@ -278,26 +278,26 @@ func signIn(t *testing.T, perms string) safejs.Value {
 func TestSignIn(t *testing.T) {
 	reset(t)
 	acct := signIn(t, "read:account,write:notes")
-	if str(acct, "origin") != origin || str(acct, "user.username") != "alice" || len(str(acct, "token")) < 16 {
-		t.Fatalf("account %s %s", str(acct, "origin"), str(acct, "user.username"))
+	if at(acct, "origin") != origin || at(acct, "user.username") != "alice" || len(at(acct, "token")) < 16 {
+		t.Fatalf("account %s %s", at(acct, "origin"), at(acct, "user.username"))
 	}
 	// Saved.
-	if n := str(ok(t, `mk.accounts.list().filter(a => a.origin === origin && a.user.username === "alice").length`), ""); n != "1" {
+	if n := at(ok(t, `mk.accounts.list().filter(a => a.origin === origin && a.user.username === "alice").length`), ""); n != "1" {
 		t.Errorf("accounts.list has %s entries for alice", n)
 	}
 	// The token works and carries just those permissions.
-	tok := str(acct, "token")
+	tok := at(acct, "token")
 	me := `mk.client({ origin, token: ` + jsonStr(tok) + ` })`
-	if str(ok(t, me+`.request("i")`), "username") != "alice" {
+	if at(ok(t, me+`.request("i")`), "username") != "alice" {
 		t.Error("i did not answer alice")
 	}
 	note := ok(t, me+`.request("notes/create", { text: "hello from node" })`)
-	if str(note, "createdNote.text") != "hello from node" {
+	if at(note, "createdNote.text") != "hello from node" {
 		t.Error("notes/create")
 	}
-	e := fails(t, me+`.request("notes/reactions/create", { noteId: `+jsonStr(str(note, "createdNote.id"))+`, reaction: "👍" })`, "PERMISSION_DENIED", 403)
-	if str(e, "kind") != "permission" || str(e, "endpoint") != "notes/reactions/create" || str(e, "id") == "" {
-		t.Errorf("permission error kind %q endpoint %q", str(e, "kind"), str(e, "endpoint"))
+	e := fails(t, me+`.request("notes/reactions/create", { noteId: `+jsonStr(at(note, "createdNote.id"))+`, reaction: "👍" })`, "PERMISSION_DENIED", 403)
+	if at(e, "kind") != "permission" || at(e, "endpoint") != "notes/reactions/create" || at(e, "id") == "" {
+		t.Errorf("permission error kind %q endpoint %q", at(e, "kind"), at(e, "endpoint"))
 	}
 
 	// The same callback again: the session is spent here, nothing is sent.
@@ -324,13 +324,13 @@ func TestSignIn(t *testing.T) {
 
 func TestCompleteNotApproved(t *testing.T) {
 	v := ok(t, `mk.miauth.start({ origin, allowHttp: true, callback: "https://my.app/cb", permission: ["read:account"] })`)
-	session := str(v, "session")
+	session := at(v, "session")
 	complete := `mk.miauth.complete("https://my.app/cb?session=` + session + `")`
 	fails(t, complete, "NOT_APPROVED", 200)
 	// Only a successful check consumes the sign-in: a failed one may be tried again…
 	fails(t, complete, "NOT_APPROVED", 200)
 	control(t, "approve?session="+session+"&permission=read:account", "")
-	if str(ok(t, complete), "user.username") != "alice" {
+	if at(ok(t, complete), "user.username") != "alice" {
 		t.Error("complete after approval gave no account")
 	}
 	// …and a completed one is gone: a further try sends nothing.
@@ -343,23 +343,23 @@ func TestCompleteNotApproved(t *testing.T) {
 
 func TestWait(t *testing.T) {
 	v := ok(t, `mk.miauth.start({ origin, allowHttp: true, permission: ["read:account"] })`)
-	session := str(v, "session")
+	session := at(v, "session")
 	go func() {
 		time.Sleep(600 * time.Millisecond)
 		control(t, "approve?session="+session+"&permission=read:account", "")
 	}()
 	acct := ok(t, `mk.miauth.wait({ origin, session: "`+session+`" }, { interval: 500, timeout: 10000 })`)
-	if str(acct, "user.username") != "alice" {
+	if at(acct, "user.username") != "alice" {
 		t.Fatal("wait did not sign in")
 	}
 	// Timeout, abort, unknown session, bad options.
 	v = ok(t, `mk.miauth.start({ origin, allowHttp: true })`)
-	fails(t, `mk.miauth.wait({ origin, session: "`+str(v, "session")+`" }, { interval: 500, timeout: 700 })`, "TIMEOUT", 0)
+	fails(t, `mk.miauth.wait({ origin, session: "`+at(v, "session")+`" }, { interval: 500, timeout: 700 })`, "TIMEOUT", 0)
 	v = ok(t, `mk.miauth.start({ origin, allowHttp: true })`)
-	fails(t, `(() => { const c = new AbortController(); setTimeout(() => c.abort(), 300); return mk.miauth.wait({ origin, session: "`+str(v, "session")+`" }, { signal: c.signal }); })()`, "ABORTED", 0)
+	fails(t, `(() => { const c = new AbortController(); setTimeout(() => c.abort(), 300); return mk.miauth.wait({ origin, session: "`+at(v, "session")+`" }, { signal: c.signal }); })()`, "ABORTED", 0)
 	fails(t, `mk.miauth.wait({ origin, session: "not-started-here" })`, "UNKNOWN_SESSION", 0)
 	v = ok(t, `mk.miauth.start({ origin: "other.example" })`)
-	fails(t, `mk.miauth.wait({ origin, session: "`+str(v, "session")+`" })`, "UNKNOWN_SESSION", 0)
+	fails(t, `mk.miauth.wait({ origin, session: "`+at(v, "session")+`" })`, "UNKNOWN_SESSION", 0)
 	for _, b := range []string{`undefined`, `{ origin }`, `{ origin, session: "x" }, { interval: "1s" }`, `{ origin, session: "x" }, { signal: {} }`, `{ origin, session: "x" }, 5`, `{ origin, session: "x" }, { timeout: -1 }`, `{ origin, session: "x" }, { timeout: NaN }`} {
 		v, e := outcome(t, `mk.miauth.wait(`+b+`)`)
 		if e.IsUndefined() || (strProp(e, "code") != "INVALID_ARGUMENT" && strProp(e, "code") != "UNKNOWN_SESSION") {
@@ -375,27 +375,27 @@ func TestRequest(t *testing.T) {
 	me := `mk.client({ origin, token: "` + tok + `" })`
 	anon := `mk.client({ origin })`
 
-	if v := ok(t, anon+`.request("meta")`); str(v, "version") != "2025.11.1" {
+	if v := ok(t, anon+`.request("meta")`); at(v, "version") != "2025.11.1" {
 		t.Error("meta")
 	}
-	if v := ok(t, `mk.client(origin).origin`); str(v, "") != origin {
+	if v := ok(t, `mk.client(origin).origin`); at(v, "") != origin {
 		t.Errorf("client origin %v", v)
 	}
-	if v := ok(t, `Object.keys(`+me+`).join() + "|" + JSON.stringify(`+me+`)`); strings.Contains(str(v, ""), tok) {
-		t.Errorf("the client shows its token: %s", str(v, ""))
+	if v := ok(t, `Object.keys(`+me+`).join() + "|" + JSON.stringify(`+me+`)`); strings.Contains(at(v, ""), tok) {
+		t.Errorf("the client shows its token: %s", at(v, ""))
 	}
 	n := ok(t, me+`.request("notes/create", { text: "to delete", visibility: "home" })`)
-	id := str(n, "createdNote.id")
+	id := at(n, "createdNote.id")
 	if v := ok(t, me+`.request("notes/delete", { noteId: "`+id+`" })`); !v.IsNull() {
 		t.Errorf("204 gave %v, want null", v)
 	}
-	if e := fails(t, anon+`.request("i")`, "CREDENTIAL_REQUIRED", 401); str(e, "origin") != origin {
-		t.Errorf("error origin %q", str(e, "origin"))
+	if e := fails(t, anon+`.request("i")`, "CREDENTIAL_REQUIRED", 401); at(e, "origin") != origin {
+		t.Errorf("error origin %q", at(e, "origin"))
 	}
 	fails(t, `mk.client({ origin, token: "wrong" }).request("i")`, "AUTHENTICATION_FAILED", 401)
 	e := fails(t, me+`.request("notes/create", { text: "x", visibility: "everyone" })`, "INVALID_PARAM", 400)
-	if str(e, "info.param") != "#/properties/visibility/enum" {
-		t.Errorf("info %v", str(e, "info.param"))
+	if at(e, "info.param") != "#/properties/visibility/enum" {
+		t.Errorf("info %v", at(e, "info.param"))
 	}
 	fails(t, me+`.request("notes/show", { noteId: "`+id+`" })`, "NO_SUCH_NOTE", 400)
 	fails(t, me+`.request("no/such-endpoint")`, "INVALID_RESPONSE", 404) // under Node, no CORS hides it
@@ -462,41 +462,41 @@ func TestBadInputs(t *testing.T) {
 }
 
 func TestAccounts(t *testing.T) {
-	prev := str(ok(t, `mk.storage()`), "")
+	prev := at(ok(t, `mk.storage()`), "")
 	ok(t, `mk.setStorage("memory")`)
 	defer ok(t, `mk.setStorage("`+prev+`")`)
-	if s := str(ok(t, `mk.storage()`), ""); s != "memory" {
+	if s := at(ok(t, `mk.storage()`), ""); s != "memory" {
 		t.Errorf("storage() = %q", s)
 	}
-	if n := str(ok(t, `String(mk.accounts.list().length)`), ""); n != "0" {
+	if n := at(ok(t, `String(mk.accounts.list().length)`), ""); n != "0" {
 		t.Errorf("a fresh memory store has %s accounts", n)
 	}
 	acct := signIn(t, "read:account")
-	tok := str(acct, "token")
+	tok := at(acct, "token")
 	ok(t, `mk.accounts.add({ origin: "https://other.example", token: "other-token", user: { id: "u1", username: "bob" } })`)
-	if n := str(ok(t, `String(mk.accounts.list().length)`), ""); n != "2" {
+	if n := at(ok(t, `String(mk.accounts.list().length)`), ""); n != "2" {
 		t.Fatalf("%s accounts, want 2", n)
 	}
 	// Adding the same user again replaces the entry.
 	ok(t, `mk.accounts.add({ origin: "https://other.example", token: "newer-token", user: { id: "u1", username: "bob" } })`)
-	if s := str(ok(t, `mk.accounts.list().map(a => a.token).join()`), ""); s != tok+",newer-token" {
+	if s := at(ok(t, `mk.accounts.list().map(a => a.token).join()`), ""); s != tok+",newer-token" {
 		t.Errorf("tokens %q", s)
 	}
 	// The list is a copy: changing it changes nothing stored.
 	ok(t, `(() => { const l = mk.accounts.list(); l[0].token = "changed"; l.pop(); })()`)
-	if s := str(ok(t, `mk.accounts.list().map(a => a.token).join()`), ""); s != tok+",newer-token" {
+	if s := at(ok(t, `mk.accounts.list().map(a => a.token).join()`), ""); s != tok+",newer-token" {
 		t.Errorf("tokens after changing a copy %q", s)
 	}
 	// remove with revoke: Misskey refuses i/revoke-token to app tokens; the account is gone anyway.
 	res := ok(t, `mk.accounts.remove(mk.accounts.list()[0], { revoke: true })`)
-	if !truthy(mustGet(res, "removed")) || truthy(mustGet(res, "revoked")) || str(res, "revokeError.code") != "ACCESS_DENIED" || str(res, "settingsUrl") != origin+"/settings/apps" {
-		t.Errorf("remove: removed %v revoked %v error %q", mustGet(res, "removed"), mustGet(res, "revoked"), str(res, "revokeError.code"))
+	if !truthy(mustGet(res, "removed")) || truthy(mustGet(res, "revoked")) || at(res, "revokeError.code") != "ACCESS_DENIED" || at(res, "settingsUrl") != origin+"/settings/apps" {
+		t.Errorf("remove: removed %v revoked %v error %q", mustGet(res, "removed"), mustGet(res, "revoked"), at(res, "revokeError.code"))
 	}
 	res = ok(t, `mk.accounts.remove({ origin: "https://other.example", user: { id: "u1" } })`)
 	if !truthy(mustGet(res, "removed")) {
 		t.Error("remove by user id")
 	}
-	if n := str(ok(t, `String(mk.accounts.list().length)`), ""); n != "0" {
+	if n := at(ok(t, `String(mk.accounts.list().length)`), ""); n != "0" {
 		t.Errorf("%s accounts left", n)
 	}
 	if res := ok(t, `mk.accounts.remove({ origin: "https://other.example", token: "gone" })`); truthy(mustGet(res, "removed")) {
@@ -548,7 +548,7 @@ func TestStream(t *testing.T) {
 	wait := func(cond string) { t.Helper(); waitJS(t, cond) }
 	wait(`ev.connected === 1`)
 	// Listeners added right after stream() hear the first state too.
-	if first := str(js(t, `ev.states[0]`), ""); first != "connecting" {
+	if first := at(js(t, `ev.states[0]`), ""); first != "connecting" {
 		t.Errorf("first state heard: %q", first)
 	}
 	control(t, "post?text=hello", "")
@@ -581,13 +581,37 @@ func TestStreamsLeaveNothing(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > base {
 		t.Errorf("%d goroutines after closing 30 streams, %d before", n, base)
 	}
+	// Nor do timelines and notifications, nor their shared streams.
+	ok(t, `(async () => {
+		const c = mk.client({ origin, token: "`+control(t, "token?permission=read:account,read:notifications", "")+`" });
+		for (let i = 0; i < 10; i++) {
+			const tl = c.timeline("home"), nf = c.notifications();
+			await Promise.all([tl.load(), nf.load()]);
+			tl.close(), nf.close();
+		}
+	})()`)
+	for time.Now().Before(deadline.Add(5*time.Second)) && (runtime.NumGoroutine() > base || handleCount() > 0) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n, h := runtime.NumGoroutine(), handleCount(); n > base || h > 0 {
+		t.Errorf("after closing 10 timelines and 10 notifications: %d goroutines (%d before), %d handles and %d shared streams kept", n, base, h, len(sharedStreams))
+	}
+}
+
+// handleCount is how many streams and feeds the bindings keep.
+func handleCount() int {
+	handlesMu.Lock()
+	defer handlesMu.Unlock()
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	return len(handles) + len(sharedStreams)
 }
 
 // Only a successful check, or the hour's expiry, consumes a pending
 // sign-in: an aborted or timed-out wait leaves it for the next attempt.
 func TestWaitKeepsSignInUntilSuccess(t *testing.T) {
 	v := ok(t, `mk.miauth.start({ origin, allowHttp: true, permission: ["read:account"] })`)
-	session := str(v, "session")
+	session := at(v, "session")
 	target := `{ origin, session: "` + session + `" }`
 	fails(t, `(() => { const c = new AbortController(); setTimeout(() => c.abort(), 200); return mk.miauth.wait(`+target+`, { interval: 500, signal: c.signal }); })()`, "ABORTED", 0)
 	fails(t, `mk.miauth.wait(`+target+`, { interval: 500, timeout: 600 })`, "TIMEOUT", 0)
@@ -597,7 +621,7 @@ func TestWaitKeepsSignInUntilSuccess(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 		control(t, "approve?session="+session+"&permission=read:account", "")
 	}()
-	if str(ok(t, `mk.miauth.wait(`+target+`, { interval: 500, timeout: 10000 })`), "user.username") != "alice" {
+	if at(ok(t, `mk.miauth.wait(`+target+`, { interval: 500, timeout: 10000 })`), "user.username") != "alice" {
 		t.Fatal("a wait after an aborted one did not sign in")
 	}
 	fails(t, `mk.miauth.wait(`+target+`)`, "UNKNOWN_SESSION", 0)
@@ -647,7 +671,7 @@ func TestTimeoutLimit(t *testing.T) {
 	} {
 		fails(t, expr, "INVALID_ARGUMENT", 0)
 	}
-	if v := ok(t, `mk.client(origin).request("meta", {}, { timeout: 2147483647 })`); str(v, "version") == "" {
+	if v := ok(t, `mk.client(origin).request("meta", {}, { timeout: 2147483647 })`); at(v, "version") == "" {
 		t.Error("the longest timeout was refused")
 	}
 }
@@ -723,7 +747,7 @@ func TestSharedMainChannel(t *testing.T) {
 func TestRateLimitRetries(t *testing.T) {
 	reset(t)
 	control(t, "fault", `{"Endpoint":"meta","RateLimit":true,"RetryAfterMs":300,"Times":1}`)
-	if v := ok(t, `mk.client({ origin, rateLimitRetries: 1 }).request("meta")`); str(v, "version") != "2025.11.1" {
+	if v := ok(t, `mk.client({ origin, rateLimitRetries: 1 }).request("meta")`); at(v, "version") != "2025.11.1" {
 		t.Errorf("after a retry: %v", v)
 	}
 	if n := len(requests(t)); n != 2 {
@@ -772,7 +796,7 @@ func TestTimeline(t *testing.T) {
 		tl.on("gap", (g) => tlev.gaps.push(g.filled));
 		await tl.load();
 	})()`)
-	if got := str(js(t, `tl.notes.map(n => n.text).join(",")`), ""); got != "tl-old-4,tl-old-3,tl-old-2" {
+	if got := at(js(t, `tl.notes.map(n => n.text).join(",")`), ""); got != "tl-old-4,tl-old-3,tl-old-2" {
 		t.Fatalf("first page %q", got)
 	}
 	waitJS(t, `tlev.updates >= 1`)
@@ -791,7 +815,7 @@ func TestTimeline(t *testing.T) {
 	}
 	for truthy(ok(t, `tl.more()`)) {
 	}
-	if got := str(js(t, `tl.notes.map(n => n.text).join(",")`), ""); !strings.Contains(got, "tl-live,tl-old-4,tl-old-3,tl-old-2,tl-old-1,tl-old-0") {
+	if got := at(js(t, `tl.notes.map(n => n.text).join(",")`), ""); !strings.Contains(got, "tl-live,tl-old-4,tl-old-3,tl-old-2,tl-old-1,tl-old-0") {
 		t.Errorf("after paging: %q", got)
 	}
 	ok(t, `tl.close()`)

@@ -4,10 +4,11 @@
 // WebAssembly, with its JS API. The loader misskey.js instantiates it; the
 // program then hands the API object to the loader and waits for calls.
 //
-// This package only translates: it reads JS arguments into the core's
-// options, calls the core (misskey, with misskey/browser for fetch,
-// WebSocket and storage), and shapes JS values and errors. Every rule of a
-// call lives in the core.
+// This package only translates: misskey.js reads a page's arguments and
+// calls these functions with strings, numbers and booleans; they call the
+// core (misskey, with misskey/browser for WebSocket and storage, and the
+// loader's fetch as Transport) and hand back JSON text or values that
+// misskey.js shapes. Every rule of a call lives in the core.
 package main
 
 import (
@@ -56,7 +57,7 @@ func glueOf(v safejs.Value) (glue, bool) {
 	for _, f := range []struct {
 		name string
 		dst  *safejs.Value
-	}{{"sync", &g.sync}, {"Throw", &g.throw}, {"Retry", &g.retry}, {"caller", &g.caller}, {"requester", &g.requester}, {"mirror", &g.mirror}, {"emitter", &g.emitter}} {
+	}{{"sync", &g.sync}, {"Throw", &g.throw}, {"Retry", &g.retry}, {"caller", &g.caller}, {"transport", &g.transport}, {"build", &g.build}} {
 		*f.dst, _ = v.Get(f.name)
 		ok = ok && jsutil.TypeOf(*f.dst) == safejs.TypeFunction
 	}

@@ -76,7 +76,24 @@ export function isMisskeyError(e, endpoint) {
 }
 
 // glue:begin (the bindings' tests under Node evaluate this part as it is)
+//
+// The JS face of the library. Every rule of Misskey and of a call lives in
+// Go (the core, misskey/); this part only translates: it reads a page's
+// arguments (whatever getters, Proxies or values they hold) into strings,
+// numbers and booleans for the Go functions `go` offers, and shapes their
+// answers as JS objects. Functions, errors and JS objects that Go would
+// build call by call are made here, where they cost a few bytes, not in
+// the wasm.
 function makeGlue() {
+  // Built-ins, taken before a page can change them.
+  const { freeze, create, getPrototypeOf, defineProperty, keys: objectKeys } = Object;
+  const ObjectProto = Object.prototype;
+  const { parse, stringify } = JSON;
+  const isArray = Array.isArray;
+  const BlobProto = typeof Blob === "function" ? Blob.prototype : null;
+  const SignalProto = typeof AbortSignal === "function" ? AbortSignal.prototype : null;
+  const isProto = (proto, v) => proto !== null && ObjectProto.isPrototypeOf.call(proto, v);
+
   // A Go callback cannot throw: it returns a Throw box, which sync throws.
   class Throw {
     constructor(error) {
@@ -125,7 +142,7 @@ function makeGlue() {
       const a = p.indexOf("\0"), b = p.indexOf("\0", a + 1), c = p.indexOf("\0", b + 1);
       const rec = p.slice(c + 1);
       const timeout = AbortSignal.timeout(Number(p.slice(a + 1, b)));
-      const options = Object.create(init);
+      const options = create(init);
       options.body = p.slice(b + 1, c);
       options.signal = signal ? AbortSignal.any([signal, timeout]) : timeout;
       const why = () => (timeout.aborted ? 1 : signal && signal.aborted ? 2 : 0);
@@ -143,6 +160,56 @@ function makeGlue() {
         );
     };
     return send;
+  };
+  // transport is the core's Transport in the bindings (Go's Do awaits its
+  // done): one request with fetch, or with XMLHttpRequest when progress is
+  // asked for (the only way to hear an upload's progress). body is a string,
+  // or the fields of a form, [[name, value, fileName?], …], with Blob values
+  // for files. done resolves [status, type, contentType, retryAfter,
+  // contentLength, ArrayBuffer|null]; abort() cancels.
+  const transport = (init, initForm, url, body, progress, max) => {
+    let data = body, abort = () => {};
+    if (isArray(body)) {
+      data = new FormData();
+      for (const [name, value, file] of body) {
+        if (file) data.append(name, value, file);
+        else data.append(name, value);
+      }
+    }
+    if (progress) {
+      const done = new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open("POST", url);
+        xhr.withCredentials = false;
+        xhr.responseType = "arraybuffer";
+        xhr.upload.onprogress = (e) => progress(e.loaded, e.lengthComputable ? e.total : -1);
+        xhr.onload = () => {
+          const h = (n) => xhr.getResponseHeader(n) || "";
+          // XMLHttpRequest follows redirects by itself: the URL it ended at tells.
+          const type = xhr.responseURL && xhr.responseURL !== new URL(url).href ? "opaqueredirect" : "";
+          resolve([xhr.status, type, h("content-type"), h("retry-after"), h("content-length"), xhr.response]);
+        };
+        xhr.onerror = xhr.ontimeout = xhr.onabort = () => reject(new Error("XMLHttpRequest failed"));
+        abort = () => xhr.abort();
+        xhr.send(data);
+      });
+      return { done, abort: () => abort() };
+    }
+    const ctrl = new AbortController();
+    const options = create(typeof body === "string" ? init : initForm);
+    options.body = data;
+    options.signal = ctrl.signal;
+    const done = fetch(url, options).then((res) => {
+      const h = (n) => res.headers.get(n) || "";
+      const n = contentLength(res.headers.get("content-length"));
+      const row = [res.status, res.type, h("content-type"), h("retry-after"), h("content-length")];
+      if (res.type === "opaqueredirect" || n > max) {
+        if (res.body) res.body.cancel();
+        return [...row, null];
+      }
+      return res.arrayBuffer().then((buf) => [...row, buf]);
+    });
+    return { done, abort: () => ctrl.abort() };
   };
   // requester makes client.request: prepare (Go) checks the arguments and
   // builds the plan; a bad argument rejects.
@@ -164,7 +231,7 @@ function makeGlue() {
     return {
       items: () => items.slice(),
       apply(text) {
-        const u = JSON.parse(text), added = [], removed = [], changed = [];
+        const u = parse(text), added = [], removed = [], changed = [];
         for (const [i, id] of u.r) items.splice(i, 1), removed.push(id);
         for (const [i, v] of u.a) items.splice(i, 0, v), added.push(v);
         for (const [i, v] of u.c) (items[i] = v), changed.push(v);
@@ -172,23 +239,11 @@ function makeGlue() {
       },
     };
   };
-  // emitter keeps the page's listeners by event key ("stream:state",
-  // "<channel id>:note", "update", …) and calls them in the order they were
-  // added, each function once per key; one that throws does not stop the
-  // others. emitJSON parses the body only when someone listens.
+  // emitter keeps the page's listeners by event key and calls them in the
+  // order they were added, each function once per key; one that throws does
+  // not stop the others.
   const emitter = () => {
     const lists = new Map();
-    const emit = (key, v) => {
-      const list = lists.get(key);
-      if (!list) return;
-      for (const fn of list.slice()) {
-        try {
-          fn(v);
-        } catch (e) {
-          console.error(`misskey: a listener (${key}) threw:`, e);
-        }
-      }
-    };
     return {
       set(key, fn, add) {
         const list = lists.get(key) || [];
@@ -197,17 +252,517 @@ function makeGlue() {
         if (!add && i >= 0) list.splice(i, 1);
         lists.set(key, list);
       },
-      emit,
-      emitJSON(key, text) {
-        const list = lists.get(key);
-        if (list && list.length) emit(key, JSON.parse(text));
+      has: (key) => (lists.get(key) || []).length > 0,
+      emit(key, v) {
+        for (const fn of (lists.get(key) || []).slice()) {
+          try {
+            fn(v);
+          } catch (e) {
+            console.error(`misskey: a listener (${key}) threw:`, e);
+          }
+        }
       },
       forget(prefix) {
         for (const k of [...lists.keys()]) if (k.startsWith(prefix)) lists.delete(k);
       },
     };
   };
-  return { sync, Throw, Retry, isDirect, caller, requester, mirror, emitter };
+
+  // build makes the library's API object around the Go functions go.
+  const build = (go) => {
+    // Errors: every MisskeyError is made by Go (go.error), from the core's
+    // *Error; a bad argument found here is go.invalid(message).
+    const isMisskey = (e) => e instanceof Error && e.name === "MisskeyError";
+    const bad = (msg) => go.invalid(msg);
+    const describe = (v) => {
+      if (v === null) return "null";
+      const t = typeof v;
+      if (t !== "object") return t === "undefined" ? "undefined" : "a " + t;
+      try {
+        return isArray(v) ? "an array" : "an object";
+      } catch {
+        return "an object";
+      }
+    };
+    // guard runs f, turning any exception that is not a MisskeyError (a
+    // throwing getter, a revoked Proxy) into INVALID_ARGUMENT.
+    const guard = (what, f) => {
+      try {
+        return f();
+      } catch (e) {
+        if (isMisskey(e)) throw e;
+        let msg = "an exception";
+        try {
+          msg = String(e && e.message).slice(0, 100);
+        } catch {}
+        throw bad(what + " could not be read (" + msg + ")");
+      }
+    };
+    const method = (f) =>
+      function (...a) {
+        return guard("an argument", () => f.apply(this, a));
+      };
+    const asyncMethod = (f) =>
+      function (...a) {
+        try {
+          return Promise.resolve(guard("an argument", () => f.apply(this, a)));
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      };
+    const absent = (v) => v === undefined || v === null;
+    const object = (v, what) => {
+      if (absent(v)) return undefined;
+      if (typeof v !== "object") throw bad(what + " must be an object, not " + describe(v));
+      return v;
+    };
+    // get reads o[name] (undefined when o is absent).
+    const get = (o, name) => (absent(o) ? undefined : guard("option " + name, () => o[name]));
+    const str = (o, name, def = "") => {
+      const v = get(o, name);
+      if (absent(v)) return def;
+      if (typeof v !== "string") throw bad("option " + name + " must be a string, not " + describe(v));
+      return v;
+    };
+    const bool = (o, name) => {
+      const v = get(o, name);
+      if (absent(v)) return false;
+      if (typeof v !== "boolean") throw bad("option " + name + " must be a boolean, not " + describe(v));
+      return v;
+    };
+    // A browser's timers overflow above 2^31−1 ms.
+    const millis = (o, name) => {
+      const v = get(o, name);
+      if (absent(v)) return 0;
+      if (typeof v !== "number" || !(v >= 0 && v <= 2147483647))
+        throw bad("option " + name + " must be a number of milliseconds from 0 to 2147483647 (about 24.8 days), not " + (typeof v === "number" ? String(v) : describe(v)));
+      return Math.floor(v);
+    };
+    const int = (o, name, max) => {
+      const v = get(o, name);
+      if (absent(v)) return 0;
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > max) throw bad("option " + name + " must be a whole number from 0 to " + max + ", not " + describe(v));
+      return v;
+    };
+    const fn = (o, name) => {
+      const v = get(o, name);
+      if (absent(v)) return undefined;
+      if (typeof v !== "function") throw bad("option " + name + " must be a function, not " + describe(v));
+      return v;
+    };
+    const signalOf = (o) => {
+      const v = get(o, "signal");
+      if (absent(v)) return undefined;
+      if (!isProto(SignalProto, v)) throw bad("option signal must be an AbortSignal, not " + describe(v));
+      return v;
+    };
+    // list reads a list of strings: an array (copied), or one
+    // comma-separated string.
+    const list = (o, name) => {
+      const v = get(o, name);
+      if (absent(v)) return "";
+      if (typeof v === "string") return v;
+      if (isArray(v)) {
+        if (v.length > 1000) throw bad("option " + name + " has too many items");
+        const out = [];
+        for (let i = 0; i < v.length; i++) {
+          if (typeof v[i] !== "string") throw bad("option " + name + " must hold only strings");
+          out.push(v[i]);
+        }
+        return out;
+      }
+      throw bad("option " + name + " must be an array of strings or a comma-separated string, not " + describe(v));
+    };
+    const plain = (v, what) => {
+      if (absent(v)) return undefined;
+      let proto;
+      try {
+        proto = typeof v === "object" && getPrototypeOf(v);
+      } catch {
+        proto = false;
+      }
+      if (proto !== null && proto !== ObjectProto) throw bad(what + " must be a plain object, not " + describe(v));
+      let text;
+      try {
+        text = stringify(v);
+      } catch (e) {
+        throw bad(what + " cannot be sent as JSON (" + String(e && e.message).slice(0, 80) + ")");
+      }
+      if (typeof text !== "string") throw bad(what + " cannot be sent as JSON");
+      return text;
+    };
+    const page = () => {
+      try {
+        const loc = globalThis.location;
+        return loc && (loc.protocol === "http:" || loc.protocol === "https:") ? loc : null;
+      } catch {
+        return null;
+      }
+    };
+    const jsonOf = (text) => parse(text);
+    // onBack calls f when the page comes back online or to the foreground,
+    // until the returned stop.
+    const onBack = (f) => {
+      const vis = () => {
+        if (globalThis.document && document.visibilityState === "visible") f();
+      };
+      const w = typeof globalThis.addEventListener === "function" ? globalThis : null;
+      const d = globalThis.document && typeof document.addEventListener === "function" ? document : null;
+      if (w) w.addEventListener("online", f);
+      if (d) d.addEventListener("visibilitychange", vis);
+      return () => {
+        if (w) w.removeEventListener("online", f);
+        if (d) d.removeEventListener("visibilitychange", vis);
+      };
+    };
+    const on = (em, prefix, type, listener, add, events) => {
+      if (typeof type !== "string") throw bad("the event type must be a string, not " + describe(type));
+      if (type === "" || type.length > 100 || (events && !events.includes(type))) throw bad("bad event type");
+      if (typeof listener !== "function") throw bad("the listener must be a function, not " + describe(listener));
+      em.set(prefix + type, listener, add);
+    };
+
+    // ─── The client ───
+    const records = new WeakMap(); // client object → its record (the token is kept out of sight)
+    const recordOf = (c, name) => {
+      const r = typeof c === "object" && c !== null ? records.get(c) : undefined;
+      if (!r) throw bad(name + " must be called on a client made by mk.client (client." + name + "(…))");
+      return r;
+    };
+    const send = caller(go.fetchInit, go.onAnswer, go.onFailure, go.maxBytes);
+    const clientProto = {
+      request: requester(
+        function (endpoint, params, options) {
+          const rec = recordOf(this, "request");
+          if (typeof endpoint !== "string") throw bad('the endpoint must be a string like "notes/create", not ' + describe(endpoint));
+          const body = plain(params, "params");
+          object(options, "request's options");
+          const timeout = millis(options, "timeout");
+          const signal = signalOf(options);
+          const plan = go.prepare(rec, endpoint, body, timeout);
+          return signal ? [plan, signal] : plan;
+        },
+        (plan, attempt) => send(plan, attempt),
+      ),
+      upload: asyncMethod(function (file, options) {
+        const rec = recordOf(this, "upload");
+        if (!isProto(BlobProto, file)) throw bad("upload takes a Blob or File, not " + describe(file));
+        object(options, "upload's options");
+        let name = str(options, "name");
+        if (!name && typeof file.name === "string") name = file.name;
+        const progress = fn(options, "onProgress");
+        const report = progress && ((loaded, total) => {
+          try {
+            progress({ loaded, total: Math.max(total, 0) });
+          } catch (e) {
+            console.error("misskey: onProgress threw:", e);
+          }
+        });
+        return go
+          .upload(rec, file, name, str(options, "folderId"), str(options, "comment"), bool(options, "isSensitive"), bool(options, "force"), millis(options, "timeout"), report, signalOf(options))
+          .then(jsonOf);
+      }),
+      stream: method(function () {
+        return newStream(recordOf(this, "stream"));
+      }),
+      timeline: method(function (source, params, options) {
+        const rec = recordOf(this, "timeline");
+        let kind = "", id = "";
+        if (typeof source === "string") kind = source;
+        else if (typeof source === "object" && source !== null) {
+          for (const k of ["antenna", "list", "channel", "hashtag", "user"]) {
+            const v = str(source, k);
+            if (v) (kind = k), (id = v);
+          }
+        }
+        if (!kind) throw bad('client.timeline takes "home", "local", "social", "global", or { antenna | list | channel | hashtag | user: id }, not ' + describe(source));
+        const body = plain(params, "params");
+        object(options, "client.timeline's options");
+        return newFeed(this, rec, (deliver) =>
+          go.timelineOpen(rec, keyOf(this), kind, id, body, int(options, "limit", 100), int(options, "maxNotes", 100000), int(options, "maxSubscriptions", 1000), deliver), timelineProto);
+      }),
+      notifications: method(function (options) {
+        const rec = recordOf(this, "notifications");
+        object(options, "client.notifications's options");
+        return newFeed(this, rec, (deliver) =>
+          go.notificationsOpen(rec, keyOf(this), int(options, "limit", 100), int(options, "maxItems", 100000), deliver), notificationsProto);
+      }),
+    };
+    const clientKeys = new WeakMap(); // client object → the key of its shared stream
+    let nextKey = 0;
+    const keyOf = (c) => {
+      let k = clientKeys.get(c);
+      if (!k) clientKeys.set(c, (k = "c" + ++nextKey));
+      return k;
+    };
+    const client = method((a) => {
+      if (typeof a === "string") a = { origin: a };
+      if (typeof a !== "object" || a === null) throw bad("mk.client takes { origin, token } or an account, not " + describe(a));
+      const token = get(a, "token");
+      if (!absent(token) && typeof token !== "string") throw bad("token must be a string, not " + describe(token));
+      const rec = go.client(str(a, "origin"), absent(token) ? "" : token, bool(a, "allowHttp"), int(a, "rateLimitRetries", 10), bool(a, "allowSecureEndpoints"));
+      const c = create(clientProto);
+      defineProperty(c, "origin", { value: rec.slice(0, rec.indexOf(" ")), enumerable: true });
+      records.set(c, rec);
+      return freeze(c);
+    });
+
+    // ─── Streams ───
+    const streamProto = {};
+    const channelProto = {};
+    const streams = new WeakMap(); // stream and channel objects → their state
+    const stateOf = (o, name, channel) => {
+      const st = typeof o === "object" && o !== null ? streams.get(o) : undefined;
+      if (!st || !!st.id !== channel) throw bad(name + " must be called on a " + (channel ? "channel" : "stream") + " made by client.stream()");
+      return st;
+    };
+    const newStream = (rec) => {
+      const em = emitter();
+      const st = { em, state: "connecting", closed: false, held: [], handle: 0, stop: null };
+      // Events that come while client.stream() runs wait for the page's next
+      // lines, so that listeners added right after the call hear them.
+      const deliver = (kind, key, payload) => {
+        if (st.held) return st.held.push([kind, key, payload]);
+        if (kind === "state") {
+          st.state = payload;
+          em.emit(":state", payload);
+          if (payload === "closed") close(st);
+        } else if (kind === "json") {
+          if (em.has(key)) em.emit(key, parse(payload));
+        } else em.emit(key, payload);
+      };
+      st.handle = go.streamOpen(rec, deliver);
+      st.stop = onBack(() => go.streamReconnect(st.handle));
+      queueMicrotask(() => {
+        const held = st.held;
+        st.held = null;
+        for (const e of held) deliver(...e);
+      });
+      const s = create(streamProto);
+      streams.set(s, st);
+      return freeze(s);
+    };
+    const close = (st) => {
+      if (st.closed) return;
+      st.closed = true;
+      if (st.stop) st.stop();
+      st.em.forget("");
+    };
+    // A closed stream says so, and quietly ignores what cannot matter any more.
+    const live = (name, ignore, f) =>
+      method(function (...a) {
+        const st = stateOf(this, name, false);
+        if (st.closed) {
+          if (ignore) return undefined;
+          throw bad("the stream is closed");
+        }
+        return f(st, ...a);
+      });
+    streamProto.channel = live("channel", false, (st, name, params) => {
+      if (typeof name !== "string") throw bad('the channel name must be a string like "homeTimeline", not ' + describe(name));
+      const id = go.streamConnect(st.handle, name, plain(params, "params"));
+      const ch = create(channelProto);
+      defineProperty(ch, "id", { value: id, enumerable: true });
+      defineProperty(ch, "channel", { value: name, enumerable: true });
+      streams.set(ch, { ...st, parent: st, id });
+      return freeze(ch);
+    });
+    const noteId = (v) => {
+      if (typeof v !== "string") throw bad("the note id must be a string, not " + describe(v));
+      return v;
+    };
+    streamProto.subNote = live("subNote", false, (st, id) => go.streamNote(st.handle, noteId(id), true));
+    streamProto.unsubNote = live("unsubNote", true, (st, id) => go.streamNote(st.handle, noteId(id), false));
+    // Listener keys: ":" + type for the stream's own events and messages,
+    // channel id + ":" + type for a channel's (a channel id is never empty).
+    streamProto.on = live("on", true, (st, type, f) => on(st.em, ":", type, f, true));
+    streamProto.off = live("off", true, (st, type, f) => on(st.em, ":", type, f, false));
+    streamProto.state = method(function () {
+      const st = stateOf(this, "state", false);
+      return st.closed ? "closed" : st.state;
+    });
+    streamProto.reconnect = live("reconnect", true, (st) => go.streamReconnect(st.handle));
+    streamProto.close = live("close", true, (st) => go.streamClose(st.handle));
+    const channelLive = (name, f) =>
+      method(function (...a) {
+        const ch = stateOf(this, name, true);
+        if (ch.parent.closed) {
+          if (name === "dispose") return undefined;
+          throw bad("the stream is closed");
+        }
+        return f(ch, ...a);
+      });
+    channelProto.on = channelLive("on", (ch, type, f) => on(ch.parent.em, ch.id + ":", type, f, true));
+    channelProto.off = channelLive("off", (ch, type, f) => on(ch.parent.em, ch.id + ":", type, f, false));
+    channelProto.dispose = channelLive("dispose", (ch) => {
+      go.streamDisconnect(ch.parent.handle, ch.id);
+      ch.parent.em.forget(ch.id + ":");
+    });
+
+    // ─── Timelines and notifications ───
+    const timelineProto = {};
+    const notificationsProto = {};
+    const feeds = new WeakMap();
+    const feedOf = (o, name) => {
+      const f = typeof o === "object" && o !== null ? feeds.get(o) : undefined;
+      if (!f) throw bad(name + " must be called on an object made by client.timeline() or client.notifications()");
+      return f;
+    };
+    const newFeed = (c, rec, open, proto) => {
+      const f = { em: emitter(), items: mirror(), unread: 0, closed: false, handle: 0, stop: null };
+      const deliver = (kind, a, b) => {
+        if (kind === "update") f.em.emit("update", f.items.apply(a));
+        else if (kind === "gap") f.em.emit("gap", { filled: a, error: b });
+        else if (kind === "unread") {
+          if (f.unread !== a) (f.unread = a), f.em.emit("unread", a);
+        }
+      };
+      f.handle = open(deliver);
+      f.stop = onBack(() => go.feedCatchup(f.handle));
+      const o = create(proto);
+      feeds.set(o, f);
+      return freeze(o);
+    };
+    const feedAsync = (name, f) =>
+      asyncMethod(function () {
+        const fd = feedOf(this, name);
+        if (fd.closed) throw bad(name + ": the feed is closed");
+        return f(fd);
+      });
+    const events = ["update", "gap", "unread"];
+    for (const proto of [timelineProto, notificationsProto]) {
+      proto.load = feedAsync("load", (f) => go.feedLoad(f.handle).then(() => undefined));
+      proto.more = feedAsync("more", (f) => go.feedMore(f.handle));
+      proto.on = method(function (type, f) {
+        on(feedOf(this, "on").em, "", type, f, true, events);
+      });
+      proto.off = method(function (type, f) {
+        on(feedOf(this, "off").em, "", type, f, false, events);
+      });
+      proto.close = method(function () {
+        const f = feedOf(this, "close");
+        if (f.closed) return;
+        f.closed = true;
+        f.stop();
+        f.em.forget("");
+        go.feedClose(f.handle);
+      });
+      defineProperty(proto, proto === timelineProto ? "notes" : "items", {
+        get() {
+          return feedOf(this, "items").items.items();
+        },
+        enumerable: true,
+      });
+    }
+    notificationsProto.markAllRead = feedAsync("markAllRead", (f) => go.feedMarkAllRead(f.handle).then(() => undefined));
+    defineProperty(notificationsProto, "unread", {
+      get() {
+        return feedOf(this, "unread").unread;
+      },
+      enumerable: true,
+    });
+
+    // ─── Sign-in ───
+    const miauth = {
+      start: method((o) => {
+        if (typeof o !== "object" || o === null) throw bad("miauth.start takes an options object, not " + describe(o));
+        const origin = str(o, "origin");
+        if (!origin) throw bad('miauth.start needs an origin, like "misskey.example"');
+        const loc = page();
+        const pageOrigin = loc ? loc.origin : "";
+        const here = loc ? loc.origin + loc.pathname : "";
+        const redirect = bool(o, "redirect");
+        const s = go.start(origin, str(o, "name"), str(o, "icon"), str(o, "callback") || here, list(o, "permission"), list(o, "extraPermissions"),
+          bool(o, "allowHttp"), bool(o, "allowCrossOriginCallback"), pageOrigin);
+        const r = { url: s[0], session: s[1], origin: s[2], permission: parse(s[3]) };
+        if (redirect) {
+          if (!loc) throw bad("redirect: true needs a page with a location");
+          guard("location", () => loc.assign(r.url));
+        }
+        return r;
+      }),
+      complete: asyncMethod((url) => {
+        const loc = page();
+        const current = loc ? loc.href : "";
+        let href = current;
+        if (!absent(url)) {
+          if (typeof url !== "string") throw bad("miauth.complete takes the callback URL as a string, not " + describe(url));
+          href = url;
+        } else if (!loc) throw bad("miauth.complete needs the callback URL here (no page location)");
+        const done = go.complete(href);
+        // Strip session from the address bar, so that a reload does not try again.
+        if (loc && href === current) {
+          try {
+            history.replaceState(history.state, "", go.stripSession(href));
+          } catch {}
+        }
+        return done.then(jsonOf);
+      }),
+      wait: asyncMethod((target, options) => {
+        object(options, "miauth.wait's options");
+        const signal = signalOf(options);
+        // An aborted signal wins over anything else, as with fetch.
+        if (signal && signal.aborted) throw go.aborted("miauth/check");
+        if (typeof target !== "object" || target === null) throw bad("miauth.wait takes { origin, session }, not " + describe(target));
+        return go
+          .wait(str(target, "origin"), bool(target, "allowHttp"), str(target, "session"), millis(options, "interval"), millis(options, "timeout"), signal)
+          .then(jsonOf);
+      }),
+    };
+
+    // ─── Accounts ───
+    const accounts = {
+      list: method(() => parse(go.accountsList())),
+      add: method((a) => {
+        if (typeof a !== "object" || a === null) throw bad("accounts.add takes { origin, token, user }, not " + describe(a));
+        const token = str(a, "token");
+        if (!token) throw bad("accounts.add needs a token");
+        const user = get(a, "user");
+        let userJSON = "";
+        if (!absent(user)) {
+          if (typeof user !== "object" || isArray(user)) throw bad("user must be an object, not " + describe(user));
+          try {
+            userJSON = stringify(user);
+          } catch (e) {
+            throw bad("user cannot be stored as JSON (" + String(e && e.message).slice(0, 80) + ")");
+          }
+        }
+        return parse(go.accountsAdd(str(a, "origin"), bool(a, "allowHttp"), token, userJSON));
+      }),
+      remove: asyncMethod((a, options) => {
+        if (typeof a !== "object" || a === null) throw bad("accounts.remove takes an account { origin, token }, not " + describe(a));
+        object(options, "accounts.remove's options");
+        const user = get(a, "user");
+        const id = absent(user) ? "" : str(user, "id");
+        return go.accountsRemove(str(a, "origin"), str(a, "token"), id, bool(options, "revoke"), bool(options, "allowHttp")).then((r) => ({
+          removed: r[0],
+          revoked: r[1],
+          revokeError: r[2],
+          settingsUrl: r[3],
+        }));
+      }),
+    };
+
+    const permissions = freeze(parse(go.permissions()));
+    return {
+      miauth: freeze(miauth),
+      client,
+      accounts: freeze(accounts),
+      setStorage: method((kind) => {
+        if (typeof kind !== "string") throw bad('setStorage takes "local", "session" or "memory", not ' + describe(kind));
+        go.setStorage(kind);
+      }),
+      storage: method(() => go.storage()),
+      parseOrigin: method((v, options) => {
+        if (typeof v !== "string") throw bad("parseOrigin takes a string, not " + describe(v));
+        object(options, "parseOrigin's options");
+        return go.parseOrigin(v, bool(options, "allowHttp"));
+      }),
+      permissions,
+      version: go.version,
+    };
+  };
+  return { sync, Throw, Retry, isDirect, caller, transport, mirror, emitter, build };
 }
 // glue:end
 

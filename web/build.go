@@ -56,7 +56,7 @@ func buildDist(dir string, log io.Writer) error {
 
 	say("compiling ./wasm for the browser (GOOS=js GOARCH=wasm); the first time, with Go's standard library for wasm")
 	var output bytes.Buffer
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-gcflags=all=-l", "-o", tmp, "./wasm")
+	cmd := exec.Command("go", "build", "-tags=misskey_nodefaults", "-trimpath", "-ldflags=-s -w", "-gcflags=all=-l", "-o", tmp, "./wasm")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	cmd.Stdout = io.MultiWriter(log, &output) // "go: downloading …" lines, and errors

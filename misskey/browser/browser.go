@@ -17,11 +17,6 @@
 // never inside a js.Func callback (that deadlocks the event loop).
 package browser
 
-import (
-	"github.com/misskey-wasm/misskey-wasm/misskey"
-)
-
-func init() {
-	misskey.DefaultTransport = Transport{}
-	misskey.DefaultDialer = Dialer{}
-}
+// The defaults are set in defaults.go, left out by the build tag
+// misskey_nodefaults: a program that sets its own (as this module's
+// misskey.wasm does) then does not carry this package's Transport.

@@ -27,8 +27,8 @@ async function main() {
   const deleted: null = await client.request("notes/delete", { noteId: id });
   void deleted;
   // A timeline: an array of notes.
-  const tl = await client.request("notes/timeline", { limit: 20, withRenotes: false, sinceId: id });
-  tl.forEach((n) => n.user.username.toUpperCase());
+  const page = await client.request("notes/timeline", { limit: 20, withRenotes: false, sinceId: id });
+  page.forEach((n) => n.user.username.toUpperCase());
   // An endpoint the types do not know (a fork's): untyped, still allowed.
   const custom = await client.request("fork/custom-endpoint", { any: 1 });
   void custom;
