@@ -35,8 +35,15 @@ func TestMain(m *testing.M) {
 	testDist = dir
 	code := m.Run()
 	os.RemoveAll(dir)
+	for _, f := range afterTests {
+		f()
+	}
 	os.Exit(code)
 }
+
+// afterTests are run once all tests have run (removing what several tests
+// shared: the built server, the packed library).
+var afterTests []func()
 
 // newBrowser starts a headless Chromium for one test. Without Chromium the
 // test is skipped, loudly, except in CI (CI=true), where it fails.

@@ -73,6 +73,7 @@ func packedDist(t *testing.T) string {
 			packOnce.err = err
 			return
 		}
+		afterTests = append(afterTests, func() { os.RemoveAll(dir) })
 		out, err := exec.Command("npm", "pack", "--silent", "--pack-destination", dir, testDist).Output()
 		if err != nil {
 			packOnce.err = err

@@ -38,6 +38,7 @@ func demoServer(t *testing.T) string {
 			serverBin.err = err
 			return
 		}
+		afterTests = append(afterTests, func() { os.RemoveAll(dir) })
 		serverBin.path = filepath.Join(dir, "misskey-wasm-demo")
 		if out, err := exec.Command("go", "build", "-o", serverBin.path, ".").CombinedOutput(); err != nil {
 			serverBin.err = fmt.Errorf("go build: %v\n%s", err, out)
