@@ -41,12 +41,24 @@ type Server struct {
 	// that has not answered a ping within twice this is dropped. Zero or
 	// less disables pings. Set it before Start.
 	StreamPingInterval time.Duration
+	// AllowLoopbackClientID makes the OAuth 2.0 authorization endpoint
+	// accept client_id pages over http and on loopback or private
+	// addresses, as Misskey's test environment does, for tests on
+	// loopback. Without it, as a production server, the client_id must
+	// be https on a host that resolves to a unicast address, and the page
+	// is not fetched from any other address. Set it before Start.
+	AllowLoopbackClientID bool
+	// DisableOAuth makes the server a Misskey older than 2023.9.0, which
+	// is no OAuth 2.0 provider: /.well-known/oauth-authorization-server
+	// and everything under /oauth/ answer 404. Set it before Start.
+	DisableOAuth bool
 
 	mu       sync.Mutex
 	st       *state
 	faults   map[string]*faultState
 	requests []Request
 	streams  *streamHub
+	oauth    oauthState // OAuth 2.0 transactions and codes (oauth.go)
 
 	handler http.Handler
 	mux     *http.ServeMux
@@ -125,6 +137,8 @@ func NewUnstartedServer() *Server {
 	s.mux.HandleFunc("GET /identicon/{id}", s.serveIdenticon)
 	s.mux.HandleFunc("GET /emoji/{file}", s.serveEmoji)
 	s.mux.HandleFunc("GET /streaming", s.serveStreaming)
+	s.mux.HandleFunc("/.well-known/", s.serveWellKnown)
+	s.mux.HandleFunc("/oauth/", s.serveOAuth)
 	s.handler = http.HandlerFunc(s.serveTracked)
 	return s
 }
