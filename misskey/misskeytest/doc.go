@@ -44,12 +44,43 @@
 //     as the real server), /identicon/{id} for avatars, and
 //     /emoji/{name}.svg, a generated image for each custom emoji.
 //   - GET /streaming, the streaming API over WebSocket (see below).
+//   - OAuth 2.0, as Misskey 2023.9.0 and later provide it (see below).
 //
 // Test helpers act as a user would through the API, with the same
 // effects (notifications, streaming messages): AddUser, Follow, PostNote
 // and PostNoteWith (NoteOptions: text, cw, visibility, reply, renote or
 // quote, files, Poll), AddFile, React, Vote, AddEmoji, IssueToken,
-// Approve.
+// Approve, ApproveOAuth, DenyOAuth.
+//
+// # OAuth 2.0
+//
+// The fake is an OAuth 2.0 provider like Misskey 2025.11.1 (authorization
+// code with PKCE S256 only): GET /.well-known/oauth-authorization-server
+// (RFC 8414, CORS *, issuer the instance URL, scopes_supported
+// Permissions()); GET /oauth/authorize, which checks the request in the
+// real order (response_type, client_id, the client_id URL's form, then,
+// outside Misskey's test environment, that its host resolves to a unicast
+// address; the client_id page, fetched with a 5 s timeout, whose <link
+// rel="redirect_uri"> elements and Link headers must list redirect_uri
+// exactly, relative ones resolved against the page; then scope,
+// code_challenge and code_challenge_method=S256) and shows a consent page
+// (the h-app's name and logo, the known scopes, the signed-in user, Allow
+// and Deny buttons, and the real misskey:oauth:* meta tags) whose forms post
+// to /oauth/decision; and POST /oauth/token (form or JSON body, CORS *,
+// with its preflight). Errors the client cannot be trusted with are JSON
+// ({"error", "error_description"}, the real statuses); the others, and
+// Deny (error=access_denied), redirect (302) to redirect_uri with state
+// and iss. A code lives 5 minutes on the server's clock (SetClock), is
+// bound to client_id (as normalised: "https://app.example/"),
+// redirect_uri, the challenge and the user, and is used up by any
+// exchange attempt; using it again revokes the token it gave. The token is
+// an app token with the granted scopes, for the API and streaming. Set
+// AllowLoopbackClientID to accept client_id pages over http on loopback,
+// as Misskey's test environment does; DisableOAuth makes the server one
+// from before 2023.9.0, answering 404 there (OPTIONS on /.well-known/ still
+// answers 204). ApproveOAuth and DenyOAuth press Allow or Deny for a test
+// that cannot click, with every check and the client_id fetch, and return
+// the URL the browser would go to, or the *OAuthError the page would show.
 //
 // # Time and ids
 //
