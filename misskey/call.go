@@ -23,8 +23,10 @@ const DefaultUploadTimeout = 10 * time.Minute
 type callKind uint8
 
 const (
-	kindAPI   callKind = iota // {origin}/api/{endpoint}: JSON or 204
-	kindCheck                 // {origin}/api/miauth/{session}/check: {"ok":…}
+	kindAPI        callKind = iota // {origin}/api/{endpoint}: JSON or 204
+	kindCheck                      // {origin}/api/miauth/{session}/check: {"ok":…}
+	kindOAuthMeta                  // GET /.well-known/oauth-authorization-server: JSON, or 404 for none
+	kindOAuthToken                 // POST of a code to an OAuth token endpoint: {"access_token":…}
 )
 
 // Call is one API call, prepared: the Request a Transport sends and what its
@@ -279,12 +281,19 @@ func (k *Call) read(resp *Response, err error) ([]byte, *Account, error) {
 	if err == ErrInvalidJSON {
 		return nil, nil, &Error{Code: CodeInvalidResponse, Status: status, Message: err.Error()}
 	}
-	if k.kind == kindCheck {
+	switch {
+	case k.kind == kindCheck || k.kind == kindOAuthToken:
 		if status != 200 {
 			return nil, nil, parseErrorResponse(k.redacted(resp))
 		}
+		if k.kind == kindOAuthToken {
+			acct, err := parseToken(k.client.Origin, resp.Body)
+			return nil, acct, err
+		}
 		acct, err := parseCheck(k.client.Origin, resp.Body)
 		return nil, acct, err
+	case k.kind == kindOAuthMeta && status == 404:
+		return nil, nil, nil // no OAuth: an older server
 	}
 	switch {
 	case status == 204:

@@ -204,6 +204,12 @@ func parseErrorResponse(resp *Response) *Error {
 			if info := inner["info"]; len(info) > 0 && string(info) != "null" {
 				e.Info = append([]byte(nil), info...)
 			}
+		} else if oauth, ok := jsonString(fields["error"]); ok && fields["statusCode"] == nil && fields["code"] == nil {
+			// OAuth's (RFC 6749 §5.2): {"error":"invalid_grant","error_description":"…"}
+			e.Code = oauth
+			if e.Message, _ = jsonString(fields["error_description"]); e.Message == "" {
+				e.Message = "the OAuth server refused: " + oauth
+			}
 		} else {
 			// Fastify's shape: {"statusCode":404,"error":"Not Found","message":"…"[, "code":"FST_…"]}
 			e.Code, _ = jsonString(fields["code"])

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 
 	"github.com/misskey-wasm/misskey-wasm/misskey"
@@ -167,4 +169,45 @@ func ExampleAccountStore() {
 		fmt.Println(acct.Username, acct.Token)
 	}
 	// Output: alice token2
+}
+
+// Sign in with OAuth 2.0 where the server offers it (Misskey 2023.9 and
+// later), else with MiAuth: StartSignIn picks, CompleteOAuth ends an OAuth
+// sign-in from its callback URL.
+func ExampleStartSignIn() {
+	srv := misskeytest.NewUnstartedServer() // a fake instance; use "misskey.example" for a real one
+	srv.AllowLoopbackClientID = true        // a real server wants a public https client_id
+	srv.Start()
+	defer srv.Close()
+	// The app's client_id page, which declares the redirect URI.
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, _ := misskey.OAuthClientPage("http://"+r.Host+"/", "http://"+r.Host+"/callback", "My app", "")
+		fmt.Fprint(w, "<!DOCTYPE html>"+page)
+	}))
+	defer app.Close()
+
+	pending := &misskey.PendingSignIns{Storage: misskey.NewMemoryStorage()}
+	s, err := misskey.StartSignIn(nil, srv.URL, misskey.MiAuthOptions{Permission: []string{"read:account", "write:notes"}},
+		misskey.OAuthOptions{ClientID: app.URL + "/", RedirectURI: app.URL + "/callback"}, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := pending.Add(s.Pending); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("method:", s.Method)
+	// Send the user to s.URL. Here the fake instance's user approves directly,
+	// and the browser would come back to this callback URL.
+	callback, err := srv.ApproveOAuth(s.URL)
+	if err != nil {
+		log.Fatal(err)
+	}
+	out := misskey.CompleteOAuth(nil, pending, callback, nil)
+	if out.Err != nil {
+		log.Fatal(out.Err)
+	}
+	fmt.Println("signed in as", out.Account.Username)
+	// Output:
+	// method: oauth
+	// signed in as alice
 }

@@ -113,7 +113,20 @@ func SessionFromCallback(callbackURL string) (string, error) {
 // StripSession returns callbackURL without its "session" query parameters,
 // for putting back in the address bar; other parameters and the fragment
 // stay as they were.
-func StripSession(callbackURL string) string {
+func StripSession(callbackURL string) string { return stripParams(callbackURL, "session") }
+
+// StripCallback returns callbackURL without the parameters its sign-in's
+// callback carries, OAuth's (code, state, iss, error, error_description)
+// for an OAuth callback, else MiAuth's (session), for putting back in the
+// address bar.
+func StripCallback(callbackURL string) string {
+	if IsOAuthCallback(callbackURL) {
+		return stripParams(callbackURL, "code", "state", "iss", "error", "error_description")
+	}
+	return StripSession(callbackURL)
+}
+
+func stripParams(callbackURL string, names ...string) string {
 	u, ok := splitURL(callbackURL)
 	if !ok || u.query == "" {
 		return callbackURL
@@ -122,7 +135,7 @@ func StripSession(callbackURL string) string {
 	kept := parts[:0]
 	for _, p := range parts {
 		name, _, _ := strings.Cut(p, "=")
-		if n, ok := queryUnescape(name); ok && n == "session" {
+		if n, ok := queryUnescape(name); ok && has(names, n) {
 			continue
 		}
 		kept = append(kept, p)

@@ -35,29 +35,29 @@ type timelineKind struct {
 // kindOf is how a source is read and followed (a switch, not a map: no
 // table to build at start-up).
 func kindOf(kind string) (timelineKind, bool) {
-	switch kind {
-	case "home":
-		return timelineKind{endpoint: "notes/timeline", channel: "homeTimeline"}, true
-	case "local":
-		return timelineKind{endpoint: "notes/local-timeline", channel: "localTimeline"}, true
-	case "social":
-		return timelineKind{endpoint: "notes/hybrid-timeline", channel: "hybridTimeline"}, true
-	case "global":
-		return timelineKind{endpoint: "notes/global-timeline", channel: "globalTimeline"}, true
-	case "antenna":
-		return timelineKind{endpoint: "antennas/notes", channel: "antenna", idParam: "antennaId", channelParam: "antennaId", needsID: true}, true
-	case "list":
-		return timelineKind{endpoint: "notes/user-list-timeline", channel: "userList", idParam: "listId", channelParam: "listId", needsID: true}, true
-	case "channel":
-		return timelineKind{endpoint: "channels/timeline", channel: "channel", idParam: "channelId", channelParam: "channelId", needsID: true}, true
-	case "hashtag":
-		return timelineKind{endpoint: "notes/search-by-tag", channel: "hashtag", idParam: "tag", needsID: true}, true
-	case "user":
-		// Misskey has no channel of a user's notes: a user's timeline is
-		// caught up by Catchup only.
-		return timelineKind{endpoint: "users/notes", idParam: "userId", needsID: true}, true
+	for _, k := range timelineKinds {
+		if k.name == kind {
+			return k.timelineKind, true
+		}
 	}
 	return timelineKind{}, false
+}
+
+var timelineKinds = [...]struct {
+	name string
+	timelineKind
+}{
+	{"home", timelineKind{endpoint: "notes/timeline", channel: "homeTimeline"}},
+	{"local", timelineKind{endpoint: "notes/local-timeline", channel: "localTimeline"}},
+	{"social", timelineKind{endpoint: "notes/hybrid-timeline", channel: "hybridTimeline"}},
+	{"global", timelineKind{endpoint: "notes/global-timeline", channel: "globalTimeline"}},
+	{"antenna", timelineKind{endpoint: "antennas/notes", channel: "antenna", idParam: "antennaId", channelParam: "antennaId", needsID: true}},
+	{"list", timelineKind{endpoint: "notes/user-list-timeline", channel: "userList", idParam: "listId", channelParam: "listId", needsID: true}},
+	{"channel", timelineKind{endpoint: "channels/timeline", channel: "channel", idParam: "channelId", channelParam: "channelId", needsID: true}},
+	{"hashtag", timelineKind{endpoint: "notes/search-by-tag", channel: "hashtag", idParam: "tag", needsID: true}},
+	// Misskey has no channel of a user's notes: a user's timeline is
+	// caught up by Catchup only.
+	{"user", timelineKind{endpoint: "users/notes", idParam: "userId", needsID: true}},
 }
 
 // TimelineOptions tune a Timeline; zero values mean the defaults.

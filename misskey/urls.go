@@ -184,3 +184,24 @@ func lowerASCII(s string) string {
 	}
 	return s
 }
+
+// normalURL writes an absolute http(s) URL as a browser's URL parser does
+// for the parts that matter to a server comparing URLs as strings: the
+// scheme and the host in lower case, and "/" for an empty path.
+func normalURL(raw string) string {
+	u, ok := splitURL(raw)
+	if !ok {
+		return raw
+	}
+	if u.path == "" {
+		u.path = "/"
+	}
+	out := u.scheme + "://" + lowerASCII(u.authority) + u.path
+	if u.hasQuery {
+		out += "?" + u.query
+	}
+	if u.hasFrag {
+		out += "#" + u.fragment
+	}
+	return out
+}

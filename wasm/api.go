@@ -3,12 +3,11 @@
 package main
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/hack-pad/safejs"
 	"github.com/misskey-wasm/misskey-wasm/misskey"
-	"github.com/misskey-wasm/misskey-wasm/misskey/browser"
-	"github.com/misskey-wasm/misskey-wasm/misskey/browser/jsutil"
 )
 
 // version is the library's version, mk.version.
@@ -30,7 +29,7 @@ func newAPI(g glue) (safejs.Value, error) {
 	none := safejs.Undefined()
 	b := &bindings{g: g}
 	// Pending sign-ins survive the redirect, also into a new tab: localStorage.
-	pendingStore, ok := browser.LocalStorage()
+	pendingStore, ok := g.webStorage("local")
 	if !ok {
 		pendingStore = misskey.NewMemoryStorage()
 	}
@@ -39,17 +38,17 @@ func newAPI(g glue) (safejs.Value, error) {
 		return none, err
 	}
 	misskey.DefaultTransport = glueTransport{g}
-	misskey.DefaultDialer = browser.Dialer{}
+	misskey.DefaultDialer = glueDialer{g}
 	fns := []any{
 		"version", version,
 		"maxBytes", misskey.DefaultMaxResponseBytes,
-		"fetchInit", browser.FetchOptions(false),
-		"invalid", g.export(func(args []safejs.Value) (any, error) { return toJSError(argError(str(args, 0))), nil }),
-		"aborted", g.export(func(args []safejs.Value) (any, error) {
-			return toJSError(&misskey.Error{Code: misskey.CodeAborted, Endpoint: str(args, 0), Message: "the call was cancelled"}), nil
+		// error(code, endpoint, message): a MisskeyError of misskey.js's own
+		// checks (INVALID_ARGUMENT, ABORTED).
+		"error", g.export(func(args []safejs.Value) (any, error) {
+			return toJSError(&misskey.Error{Code: str(args, 0), Endpoint: str(args, 1), Message: str(args, 2)}), nil
 		}),
 		"parseOrigin", g.export(func(args []safejs.Value) (any, error) { return misskey.ParseOrigin(str(args, 0), flag(args, 1)) }),
-		"permissions", g.export(func([]safejs.Value) (any, error) { return stringsJSON(misskey.Permissions), nil }),
+		"permissions", g.export(func([]safejs.Value) (any, error) { return strings.Join(misskey.Permissions, ","), nil }),
 		"setStorage", g.export(func(args []safejs.Value) (any, error) { return nil, b.setStorage(str(args, 0)) }),
 		"storage", g.export(func([]safejs.Value) (any, error) {
 			b.mu.Lock()
@@ -59,14 +58,11 @@ func newAPI(g glue) (safejs.Value, error) {
 	}
 	fns = append(fns, b.callFuncs()...)
 	fns = append(fns, b.signInFuncs()...)
+	fns = append(fns, b.oauthFuncs()...)
 	fns = append(fns, b.accountFuncs()...)
 	fns = append(fns, b.streamFuncs()...)
 	fns = append(fns, b.feedFuncs()...)
-	goFns, err := jsutil.NewObject(fns...)
-	if err != nil {
-		return none, err
-	}
-	return g.build.Invoke(goFns)
+	return g.build.Invoke(fns)
 }
 
 // setStorage chooses where accounts (and so tokens) are kept: "local"
@@ -76,14 +72,14 @@ func (b *bindings) setStorage(kind string) error {
 	var s misskey.Storage
 	if kind == "" {
 		var ok bool
-		if s, ok = browser.LocalStorage(); ok {
+		if s, ok = b.g.webStorage("local"); ok {
 			kind = "local"
 		} else {
 			s, kind = misskey.NewMemoryStorage(), "memory"
 		}
 	} else {
 		var err error
-		if s, err = browser.OpenStorage(kind); err != nil {
+		if s, err = b.g.openStorage(kind); err != nil {
 			return err
 		}
 	}
@@ -97,16 +93,4 @@ func (b *bindings) accountStore() *misskey.AccountStore {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.accounts
-}
-
-// stringsJSON writes a JSON array of strings.
-func stringsJSON(list []string) string {
-	out := []byte{'['}
-	for i, s := range list {
-		if i > 0 {
-			out = append(out, ',')
-		}
-		out = append(append(append(out, '"'), s...), '"') // names without quotes or escapes
-	}
-	return string(append(out, ']'))
 }

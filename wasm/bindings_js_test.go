@@ -7,6 +7,7 @@ package main
 import (
 	_ "embed"
 	"encoding/json"
+	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -27,7 +28,6 @@ var (
 	jsJSON   = jsutil.JSON
 	strProp  = jsutil.Str
 	await    = jsutil.Await
-	truthy   = jsutil.Truthy
 	mustGet  = jsutil.MustGet
 )
 
@@ -130,7 +130,7 @@ func fails(t testing.TB, expr, code string, status int) safejs.Value {
 	if strProp(e, "name") != "MisskeyError" || strProp(e, "code") != code {
 		t.Fatalf("%s: got %s %s: %s, want MisskeyError %s", expr, strProp(e, "name"), strProp(e, "code"), strProp(e, "message"), code)
 	}
-	if isErr, _ := e.InstanceOf(jsError); !isErr {
+	if isErr, _ := e.InstanceOf(mustGet(jsGlobal, "Error")); !isErr {
 		t.Fatalf("%s: the error is not an Error", expr)
 	}
 	if status >= 0 {
@@ -823,4 +823,105 @@ func TestTimeline(t *testing.T) {
 	fails(t, `tlc.timeline("everything")`, "INVALID_ARGUMENT", 0)
 	fails(t, `tlc.timeline({ antenna: "" })`, "INVALID_ARGUMENT", 0)
 	alive(t)
+}
+
+// OAuth 2.0 through the JS API: discovery, start, the consent, complete
+// (the account kept), a call with the token, and each failure as a
+// MisskeyError; mk.signIn choosing OAuth, and MiAuth for an older server.
+func TestOAuth(t *testing.T) {
+	reset(t)
+	prev := at(ok(t, `mk.storage()`), "")
+	ok(t, `mk.setStorage("memory")`)
+	defer ok(t, `mk.setStorage("`+prev+`")`)
+	app := `{ origin, allowHttp: true, clientId: origin + "/__test/app/", redirectUri: origin + "/__test/app/callback"`
+	meta := ok(t, `mk.oauth.discover(origin, { allowHttp: true })`)
+	if at(meta, "token_endpoint") != origin+"/oauth/token" || at(meta, "code_challenge_methods_supported") != "S256" {
+		t.Fatalf("metadata: token_endpoint %q", at(meta, "token_endpoint"))
+	}
+	start := func() safejs.Value {
+		t.Helper()
+		return ok(t, `mk.oauth.start(`+app+`, scope: ["read:account", "write:notes"] })`)
+	}
+	s := start()
+	if !strings.HasPrefix(at(s, "url"), origin+"/oauth/authorize?response_type=code&") || at(s, "scope") != "read:account,write:notes" || len(at(s, "state")) < 16 {
+		t.Fatalf("start: %s", at(s, "url"))
+	}
+	cb := control(t, "oauth?url="+url.QueryEscape(at(s, "url")), "")
+	reset(t)
+	acct := ok(t, `mk.oauth.complete(`+jsonStr(cb)+`)`)
+	if at(acct, "origin") != origin || at(acct, "user.username") != "alice" || at(acct, "token") == "" {
+		t.Fatalf("account: %s %s", at(acct, "origin"), at(acct, "user.username"))
+	}
+	tok := at(acct, "token")
+	if n := at(ok(t, `mk.accounts.list().filter(a => a.token === "`+tok+`").length`), ""); n != "1" {
+		t.Errorf("the account is kept %s times", n)
+	}
+	if at(ok(t, `mk.client({ origin, token: "`+tok+`" }).request("i")`), "username") != "alice" {
+		t.Error("the token does not work")
+	}
+	// The verifier went to the token endpoint only; the token to /api/ only.
+	var sawVerifier bool
+	for _, r := range requests(t) {
+		if r.Path == "/oauth/token" {
+			sawVerifier = strings.Contains(r.Body, "code_verifier=")
+			continue
+		}
+		if strings.Contains(r.Body, "code_verifier") || (r.Token != "" && r.Token != tok) || !strings.HasPrefix(r.Path, "/api/") {
+			t.Errorf("request %s %s", r.Method, r.Path)
+		}
+	}
+	if !sawVerifier {
+		t.Error("no token request with the verifier")
+	}
+	// Completed once: the same callback again is STATE_MISMATCH, through either entry.
+	fails(t, `mk.completeSignIn(`+jsonStr(cb)+`)`, "STATE_MISMATCH", 0)
+	// Deny: access_denied.
+	s = start()
+	fails(t, `mk.oauth.complete(`+jsonStr(control(t, "oauth?deny=1&url="+url.QueryEscape(at(s, "url")), ""))+`)`, "access_denied", -1)
+	// A wrong iss: refused before anything is sent; the sign-in stays for the right callback.
+	s = start()
+	cb = control(t, "oauth?url="+url.QueryEscape(at(s, "url")), "")
+	bad := strings.Replace(cb, "iss="+url.QueryEscape(origin), "iss="+url.QueryEscape("https://evil.example"), 1)
+	fails(t, `mk.oauth.complete(`+jsonStr(bad)+`)`, "ISS_MISMATCH", 0)
+	// completeSignIn takes either method's callback.
+	ok(t, `mk.completeSignIn(`+jsonStr(cb)+`)`)
+	// Completed: the same callback again is refused before anything is sent.
+	fails(t, `mk.oauth.complete(`+jsonStr(cb)+`)`, "STATE_MISMATCH", 0)
+
+	// mk.signIn: OAuth here, MiAuth on an older server; oauth.start refuses one.
+	if m := at(ok(t, `mk.signIn(`+app+`, permission: ["read:account"] })`), "method"); m != "oauth" {
+		t.Errorf("signIn chose %q", m)
+	}
+	oldOrigin := os.Getenv("MISSKEY_TEST_OLD_ORIGIN")
+	mi := ok(t, `mk.signIn({ origin: "`+oldOrigin+`", allowHttp: true, clientId: "`+origin+`/__test/app/", redirectUri: "`+origin+`/__test/app/callback", permission: ["read:account"], name: "Test" })`)
+	if at(mi, "method") != "miauth" || !strings.HasPrefix(at(mi, "url"), oldOrigin+"/miauth/"+at(mi, "session")) || !strings.Contains(at(mi, "url"), "callback="+url.QueryEscape(origin+"/__test/app/callback")) {
+		t.Errorf("signIn on an older server: %s", at(mi, "url"))
+	}
+	if m := at(ok(t, `mk.signIn({ origin, allowHttp: true, permission: ["read:account"] })`), "method"); m != "miauth" {
+		t.Errorf("signIn without a clientId chose %q", m)
+	}
+	fails(t, `mk.oauth.start({ origin: "`+oldOrigin+`", allowHttp: true, clientId: "https://app.example/", redirectUri: "https://app.example/cb", scope: ["read:account"] })`, "OAUTH_UNSUPPORTED", 0)
+	if m := ok(t, `mk.oauth.discover("`+oldOrigin+`", { allowHttp: true })`); !m.IsNull() {
+		t.Error("discover on an older server is not null")
+	}
+
+	// The client page's markup.
+	page := at(ok(t, `mk.oauth.clientPage({ clientId: "https://my.app/", redirectUri: "https://my.app/cb", name: "My <app>" })`), "")
+	if !strings.Contains(page, `<link rel="redirect_uri" href="https://my.app/cb">`) || !strings.Contains(page, "My &#60;app&#62;") {
+		t.Errorf("clientPage: %s", page)
+	}
+	// Bad input: INVALID_ARGUMENT, and the library still answers.
+	for _, expr := range []string{
+		`mk.oauth.start()`, `mk.oauth.start({ origin })`, `mk.oauth.start({ origin, clientId: 5 })`,
+		`mk.oauth.start(` + app + `, scope: ["read:nothing"] })`, `mk.oauth.start(` + app + `, scope: [] })`,
+		`mk.oauth.start(` + app + `, redirectUri: "javascript:alert(1)", scope: ["read:account"] })`,
+		`mk.oauth.complete(42)`, `mk.oauth.discover(null)`, `mk.oauth.clientPage({ clientId: "nope" })`, `mk.signIn("x")`,
+		`mk.oauth.complete("https://app.example/cb?state=%%%")`,
+	} {
+		v, e := outcome(t, expr)
+		if e.IsUndefined() || (at(e, "code") != "INVALID_ARGUMENT" && at(e, "code") != "STATE_MISMATCH" && at(e, "code") != "NO_SESSION") {
+			t.Errorf("%s: %s %s (value %s)", expr, at(e, "code"), at(e, "message"), at(v, ""))
+		}
+		alive(t)
+	}
 }

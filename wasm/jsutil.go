@@ -6,39 +6,47 @@ package main
 // Promises settled from goroutines, and Go errors turned into MisskeyError
 // values. The page's arguments are read by misskey.js, which hands these
 // functions strings, numbers, booleans and a few checked objects (a Blob,
-// an AbortSignal, a function).
+// an AbortSignal, a function); Go answers with strings (JSON text that
+// misskey.js parses), numbers, booleans and arrays of them.
 
 import (
-	"runtime/debug"
 	"sync"
 
 	"github.com/hack-pad/safejs"
 	"github.com/misskey-wasm/misskey-wasm/misskey"
-	"github.com/misskey-wasm/misskey-wasm/misskey/browser/jsutil"
-)
-
-var (
-	jsError = jsutil.MustGet(jsutil.Global, "Error")
-	jsText  = jsutil.MustNew(jsutil.MustGet(jsutil.Global, "TextDecoder"))
 )
 
 // glue is what the loader's makeGlue() (misskey.js) gives the Go side.
 type glue struct {
 	sync, throw, retry safejs.Value
+	makeError          safejs.Value
+	deferred, onAbort  safejs.Value
 	caller, transport  safejs.Value
+	webStore, store    safejs.Value
+	socket             safejs.Value
 	build              safejs.Value
 }
+
+// glueNames are makeGlue()'s functions, in glue's order.
+var glueNames = []string{"sync", "Throw", "Retry", "makeError", "deferred", "onAbort", "caller", "transport", "webStore", "store", "socket", "build"}
+
+func (g *glue) fields() []*safejs.Value {
+	return []*safejs.Value{&g.sync, &g.throw, &g.retry, &g.makeError, &g.deferred, &g.onAbort, &g.caller, &g.transport, &g.webStore, &g.store, &g.socket, &g.build}
+}
+
+// theGlue is the loader's glue, for toJSError.
+var theGlue glue
 
 // goPanic turns a recovered panic value into the error the page sees.
 func goPanic(r any) error {
 	msg := "internal error"
 	switch v := r.(type) {
 	case error:
-		msg += ": " + v.Error()
+		msg += ": " + errText(v)
 	case string:
 		msg += ": " + v
 	}
-	println("misskey: recovered from a panic:", msg, "\n", string(debug.Stack()))
+	println("misskey: recovered from a panic:", msg)
 	return &misskey.Error{Code: "INTERNAL_ERROR", Message: msg}
 }
 
@@ -80,31 +88,20 @@ func (g glue) box(err error) safejs.Value {
 	return b
 }
 
-// async makes a JS function that returns a Promise settled by run, on a
-// goroutine of its own (a js.Func must not block). prepare, when not nil,
-// runs first, synchronously: a page changing an object after the call does
-// not change the call.
-func (g glue) async(run func(args []safejs.Value) (any, error)) safejs.Value {
-	return g.export(func(args []safejs.Value) (any, error) {
-		return newPromise(func() (any, error) { return run(args) })
-	})
+// truthy is v's truthiness, false on error.
+func truthy(v safejs.Value) bool {
+	b, _ := v.Truthy()
+	return b
 }
 
-// newPromise returns a Promise settled by run, called on a new goroutine.
+// newPromise returns a Promise settled by run, called on a new goroutine
+// (a js.Func must not block).
 func newPromise(run func() (any, error)) (safejs.Value, error) {
-	var resolve, reject safejs.Value
-	exec, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		resolve, reject = args[0], args[1]
-		return nil
-	})
+	d, err := theGlue.deferred.Invoke()
 	if err != nil {
 		return safejs.Undefined(), err
 	}
-	p, err := jsutil.Promise.New(exec.Value())
-	exec.Release()
-	if err != nil {
-		return safejs.Undefined(), err
-	}
+	p, resolve, reject := index(d, 0), index(d, 1), index(d, 2)
 	go func() {
 		var v any
 		var err error
@@ -116,65 +113,27 @@ func newPromise(run func() (any, error)) (safejs.Value, error) {
 			}()
 			v, err = run()
 		}()
-		if err != nil {
-			_, _ = reject.Invoke(toJSError(err))
-			return
+		if err == nil {
+			if _, err = resolve.Invoke(v); err == nil {
+				return
+			}
 		}
-		if _, err := resolve.Invoke(v); err != nil {
-			_, _ = reject.Invoke(toJSError(err))
-		}
+		_, _ = reject.Invoke(toJSError(err))
 	}()
 	return p, nil
 }
 
-// parseJSON parses JSON text in the browser.
-func parseJSON(b []byte) (safejs.Value, error) {
-	u8, err := jsutil.Uint8Array(b)
-	if err != nil {
-		return safejs.Undefined(), err
-	}
-	text, err := jsText.Call("decode", u8)
-	if err != nil {
-		return safejs.Undefined(), err
-	}
-	return jsutil.JSON.Call("parse", text)
-}
-
-// toJSError makes the Error a page gets: name "MisskeyError" and the
-// fields code, status, endpoint, origin, id, kind, info (parsed, or null)
-// and retryAfter (ms, or 0). The core returns *misskey.Error values as they
-// are; anything else is an INTERNAL_ERROR.
+// toJSError makes the Error a page gets (the loader's makeError) of err:
+// the core returns *misskey.Error values as they are; anything else is an
+// INTERNAL_ERROR.
 func toJSError(err error) safejs.Value {
 	e, ok := err.(*misskey.Error)
 	if !ok {
-		e = &misskey.Error{Code: "INTERNAL_ERROR", Message: jsutil.ErrText(err)}
+		e = &misskey.Error{Code: "INTERNAL_ERROR", Message: errText(err)}
 	}
-	v, jerr := jsError.New(e.Error())
+	v, jerr := theGlue.makeError.Invoke(e.Error(), e.Code, e.Status, e.Endpoint, e.Origin, e.ID, e.Kind, string(e.Info), e.RetryAfter.Milliseconds())
 	if jerr != nil {
 		return safejs.Undefined()
-	}
-	info := safejs.Null()
-	if len(e.Info) > 0 {
-		if parsed, err := parseJSON(e.Info); err == nil {
-			info = parsed
-		}
-	}
-	// The fields are put on a prototype-less object first, then copied by
-	// Object.assign: a setter the page put on Error.prototype can make the
-	// copy fail, but not kill Go.
-	fields, ferr := jsutil.NewObjectProto(safejs.Null(),
-		"name", "MisskeyError",
-		"code", e.Code,
-		"status", e.Status,
-		"endpoint", e.Endpoint,
-		"origin", e.Origin,
-		"id", e.ID,
-		"kind", e.Kind,
-		"info", info,
-		"retryAfter", e.RetryAfter.Milliseconds(),
-	)
-	if ferr == nil {
-		_, _ = jsutil.Object.Call("assign", v, fields)
 	}
 	return v
 }
@@ -184,35 +143,93 @@ func argError(msg string) error {
 	return &misskey.Error{Code: misskey.CodeInvalidArgument, Message: msg}
 }
 
-// The arguments misskey.js hands over: strings, numbers, booleans.
+// jsError is a JS exception or rejection, by its name and message.
+type jsError struct{ name, message string }
+
+func (e *jsError) Error() string {
+	if e.name == "" {
+		return e.message
+	}
+	return e.name + ": " + e.message
+}
+
+// errText is err.Error() for errors that may wrap a JS exception: safejs
+// panics describing a thrown value that is not an Error (throw 1).
+func errText(err error) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = "an exception that is not an Error"
+		}
+	}()
+	return err.Error()
+}
+
+// The arguments misskey.js hands over: strings, numbers, booleans, and the
+// few objects it checked.
+
+func arg(args []safejs.Value, i int) safejs.Value {
+	if i < len(args) {
+		return args[i]
+	}
+	return safejs.Undefined()
+}
 
 func str(args []safejs.Value, i int) string {
-	s, _ := jsutil.Arg(args, i).String()
+	s, _ := arg(args, i).String()
 	return s
 }
 
 func num(args []safejs.Value, i int) int {
-	n, _ := jsutil.Arg(args, i).Int()
+	n, _ := arg(args, i).Int()
 	return n
 }
 
-func flag(args []safejs.Value, i int) bool { return jsutil.Truthy(jsutil.Arg(args, i)) }
+func flag(args []safejs.Value, i int) bool { return truthy(arg(args, i)) }
+
+// index is v[i] of an array of the loader's.
+func index(v safejs.Value, i int) safejs.Value {
+	x, _ := v.Index(i)
+	return x
+}
+
+// isObject tells an object (not null) from anything else.
+func isObject(v safejs.Value) bool { return v.Type() == safejs.TypeObject && !v.IsNull() }
+
+// bytesOf copies a Uint8Array of the loader's into Go.
+func bytesOf(u8 safejs.Value) ([]byte, error) {
+	n, err := u8.Length()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, n)
+	_, err = safejs.CopyBytesToGo(out, u8)
+	return out, err
+}
 
 // cancelOf is a misskey.Canceler that happens when the AbortSignal signal
 // (or undefined) aborts, and a release to call once the work is done.
-func cancelOf(signal safejs.Value) (misskey.Canceler, func()) {
-	if jsutil.TypeOf(signal) != safejs.TypeObject {
+func (g glue) cancelOf(signal safejs.Value) (misskey.Canceler, func()) {
+	if !isObject(signal) {
 		return nil, func() {}
 	}
 	c := &misskey.Cancel{}
-	if v, _ := jsutil.Prop(signal, "aborted"); jsutil.Truthy(v) {
+	f, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
 		c.Cancel()
-		return c, func() {}
-	}
-	l, err := jsutil.Listen(signal, "abort", func([]safejs.Value) { c.Cancel() })
+		return nil
+	})
 	if err != nil {
 		return c, func() {}
 	}
+	stop, err := g.onAbort.Invoke(signal, f.Value())
+	if err != nil {
+		f.Release()
+		return c, func() {}
+	}
 	var once sync.Once
-	return c, func() { once.Do(l.Remove) }
+	return c, func() {
+		once.Do(func() {
+			_, _ = stop.Invoke()
+			f.Release()
+		})
+	}
 }

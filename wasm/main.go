@@ -6,14 +6,13 @@
 //
 // This package only translates: misskey.js reads a page's arguments and
 // calls these functions with strings, numbers and booleans; they call the
-// core (misskey, with misskey/browser for WebSocket and storage, and the
-// loader's fetch as Transport) and hand back JSON text or values that
-// misskey.js shapes. Every rule of a call lives in the core.
+// core (misskey, with the loader's fetch, WebSocket and storage under it:
+// platform.go) and hand back JSON text or values that misskey.js shapes.
+// Every rule of a call lives in the core.
 package main
 
 import (
 	"github.com/hack-pad/safejs"
-	"github.com/misskey-wasm/misskey-wasm/misskey/browser/jsutil"
 )
 
 // glueKey names the global object the loader sets before running the
@@ -28,38 +27,37 @@ func main() {
 	}
 	api, err := newAPI(g)
 	if err != nil {
-		println("misskey: could not start:", jsutil.ErrText(err))
+		println("misskey: could not start:", errText(err))
 		_, _ = ready.Invoke(safejs.Undefined(), toJSError(err))
 		return
 	}
 	if _, err := ready.Invoke(api); err != nil {
-		println("misskey: the loader refused the API:", jsutil.ErrText(err))
+		println("misskey: the loader refused the API:", errText(err))
 	}
 	select {} // serve calls for the life of the page
 }
 
 // loaderGlue reads the glue the loader left.
 func loaderGlue() (glue, safejs.Value, bool) {
-	v, err := jsutil.Global.Get(glueKey)
-	if err != nil || jsutil.TypeOf(v) != safejs.TypeObject {
+	global := safejs.Global()
+	v, err := global.Get(glueKey)
+	if err != nil || !isObject(v) {
 		return glue{}, safejs.Undefined(), false
 	}
-	_ = jsutil.Global.Delete(glueKey)
+	_ = global.Delete(glueKey)
 	ready, _ := v.Get("ready")
 	g, ok := glueOf(v)
-	return g, ready, ok && jsutil.TypeOf(ready) == safejs.TypeFunction
+	return g, ready, ok && ready.Type() == safejs.TypeFunction
 }
 
 // glueOf reads the functions of makeGlue() (misskey.js).
 func glueOf(v safejs.Value) (glue, bool) {
 	var g glue
 	ok := true
-	for _, f := range []struct {
-		name string
-		dst  *safejs.Value
-	}{{"sync", &g.sync}, {"Throw", &g.throw}, {"Retry", &g.retry}, {"caller", &g.caller}, {"transport", &g.transport}, {"build", &g.build}} {
-		*f.dst, _ = v.Get(f.name)
-		ok = ok && jsutil.TypeOf(*f.dst) == safejs.TypeFunction
+	for i, dst := range g.fields() {
+		*dst, _ = v.Get(glueNames[i])
+		ok = ok && dst.Type() == safejs.TypeFunction
 	}
+	theGlue = g
 	return g, ok
 }

@@ -7,33 +7,26 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/misskey-wasm/misskey-wasm/misskey"
-	"github.com/misskey-wasm/misskey-wasm/misskey/browser/jsutil"
 )
 
 func (b *bindings) signInFuncs() []any {
 	g := b.g
 	return []any{
-		// start(origin, name, icon, callback, permission, extraPermissions,
-		// allowHttp, allowCrossOriginCallback, pageOrigin) → [url, session,
-		// origin, permission as JSON text]. The lists are arrays of strings
-		// or comma-separated strings.
-		"start", g.export(func(args []safejs.Value) (any, error) {
-			o := misskey.MiAuthOptions{Name: str(args, 1), Icon: str(args, 2), Callback: str(args, 3),
-				Permission: nameList(args[4]), ExtraPermissions: nameList(args[5]),
-				AllowHTTP: flag(args, 6), AllowCrossOriginCallback: flag(args, 7), PageOrigin: str(args, 8)}
-			auth, err := misskey.StartMiAuth(str(args, 0), o)
-			if err != nil {
-				return nil, err
-			}
-			if err := b.pending.Add(misskey.PendingSignIn{ID: auth.Session, Origin: auth.Origin}); err != nil {
-				return nil, err
-			}
-			return jsutil.Array.New(auth.URL, auth.Session, auth.Origin, stringsJSON(auth.Permission))
-		}),
-		"stripSession", g.export(func(args []safejs.Value) (any, error) { return misskey.StripSession(str(args, 0)), nil }),
-		// complete(href) → the account's JSON text.
+		"stripCallback", g.export(func(args []safejs.Value) (any, error) { return misskey.StripCallback(str(args, 0)), nil }),
+		// complete(href) → a Promise of the account's JSON text: an OAuth
+		// callback's (code, state) or a MiAuth one's (session).
 		"complete", g.export(func(args []safejs.Value) (any, error) {
-			session, err := misskey.SessionFromCallback(str(args, 0))
+			href := str(args, 0)
+			if misskey.IsOAuthCallback(href) {
+				return newPromise(func() (any, error) {
+					out := misskey.CompleteOAuth(nil, b.pending, href, nil)
+					if out.Err != nil {
+						return nil, out.Err
+					}
+					return b.keep(*out.Account), nil
+				})
+			}
+			session, err := misskey.SessionFromCallback(href)
 			if err != nil {
 				return nil, err
 			}
@@ -71,7 +64,7 @@ func (b *bindings) signInFuncs() []any {
 					Message: "this sign-in was not started in this browser for " + o + ": check the origin, or start again"}
 			}
 			w := misskey.WaitOptions{Interval: time.Duration(num(args, 3)) * time.Millisecond, Timeout: time.Duration(num(args, 4)) * time.Millisecond}
-			cancel, release := cancelOf(args[5])
+			cancel, release := b.g.cancelOf(args[5])
 			return newPromise(func() (any, error) {
 				defer release()
 				return b.signedIn(session, k.Poll(cancel, w))
@@ -90,25 +83,15 @@ func (b *bindings) signedIn(session string, out misskey.Outcome) (any, error) {
 	if out.Err != nil {
 		return nil, out.Err
 	}
-	if err := b.accountStore().Put(*out.Account); err != nil {
-		println("misskey: signed in, but the account could not be kept:", err.Error())
-	}
-	j, _ := out.Account.MarshalJSON()
-	return string(j), nil
+	return b.keep(*out.Account), nil
 }
 
-// nameList reads a list of names: an array of strings (misskey.js checked
-// it), or a comma-separated string.
-func nameList(v safejs.Value) []string {
-	if jsutil.TypeOf(v) != safejs.TypeObject {
-		s, _ := v.String()
-		return misskey.SplitPermissions(s)
+// keep stores a signed-in account (a failure is only logged: the token was
+// handed out once) and returns its JSON text.
+func (b *bindings) keep(a misskey.Account) string {
+	if err := b.accountStore().Put(a); err != nil {
+		println("misskey: signed in, but the account could not be kept:", err.Error())
 	}
-	out := make([]string, 0, jsutil.Length(v))
-	for i := range jsutil.Length(v) {
-		item, _ := v.Index(i)
-		s, _ := item.String()
-		out = append(out, s)
-	}
-	return out
+	j, _ := a.MarshalJSON()
+	return string(j)
 }

@@ -102,6 +102,14 @@ export type ErrorCode =
   | "ABORTED"
   | "INVALID_RESPONSE" // the answer is not JSON, not the expected shape, too large, or a redirect
   | "STORAGE_ERROR" // the browser refused to store the account
+  | "OAUTH_UNSUPPORTED" // oauth.start: the server has no OAuth 2.0 with PKCE S256 (Misskey before 2023.9): use MiAuth, or mk.signIn
+  | "STATE_MISMATCH" // an OAuth callback whose state names no sign-in started in this browser, expired (1 h) or completed: nothing was sent
+  | "ISS_MISMATCH" // an OAuth callback whose iss is not the issuer the sign-in started with (RFC 9207): nothing was sent
+  | "access_denied" // OAuth: the user denied access on the consent page
+  | "invalid_grant" // OAuth: the server refused the code (expired after 5 minutes, used already, or not this sign-in's verifier)
+  | "invalid_request" // OAuth: the server refused the request (a client_id page without this redirect_uri, …)
+  | "invalid_scope" // OAuth: no scope the server knows
+  | "server_error" // OAuth: the server failed (its client_id page could not be read, …)
   | "INTERNAL_ERROR"; // a bug in the library; the library keeps working
 
 /**
@@ -176,6 +184,7 @@ export interface MiAuth {
   /**
    * On the callback page: reads ?session= from url (default: location.href), checks this browser
    * started it, removes it from the address bar, POSTs check once, saves and returns the account.
+   * Takes an OAuth callback too (as completeSignIn).
    * Only a successful check completes the sign-in (a failed one may be tried again). The server hands
    * the token out once, so complete resolves even when the browser refuses to store the account
    * (then it is not in accounts.list()).
@@ -187,6 +196,92 @@ export interface MiAuth {
    */
   wait(target: { origin: string; session: string; allowHttp?: boolean }, options?: WaitOptions): Promise<Account>;
 }
+
+export interface OAuthStartOptions {
+  /** "https://misskey.example" or "misskey.example"; http:// only for loopback hosts unless allowHttp. */
+  origin: string;
+  /**
+   * The URL of the app's public page (https, on a domain name the server can fetch), which
+   * declares redirectUri with <link rel="redirect_uri"> (see clientPage). Sent as a URL parser
+   * writes it ("https://my.app" → "https://my.app/").
+   */
+  clientId: string;
+  /** Where the server sends the user back, exactly as the client page declares it; default: this page. */
+  redirectUri?: string;
+  /** The permissions asked for (see mk.permissions), as an array or a comma-separated string. */
+  scope?: Permission[] | string;
+  /** Further permission names to accept, for forks. */
+  extraPermissions?: string[] | string;
+  allowHttp?: boolean;
+  /** Accept a redirectUri on another origin than this page (whose storage keeps the sign-in). */
+  allowCrossOriginCallback?: boolean;
+  /** Navigate to the authorization page after starting; default false. */
+  redirect?: boolean;
+  /** Aborts the metadata request (ABORTED). */
+  signal?: AbortSignal;
+}
+
+export interface OAuthStartResult {
+  /** The authorization page's URL: send the user there. */
+  url: string;
+  /** The random state in url, which the callback carries back. */
+  state: string;
+  origin: string;
+  scope: Permission[];
+}
+
+/** The server's OAuth metadata (RFC 8414), as /.well-known/oauth-authorization-server answers it. */
+export interface OAuthMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  scopes_supported?: string[];
+  response_types_supported?: string[];
+  grant_types_supported?: string[];
+  code_challenge_methods_supported?: string[];
+  authorization_response_iss_parameter_supported?: boolean;
+  service_documentation?: string;
+  [field: string]: unknown;
+}
+
+export interface OAuth {
+  /** The server's metadata, or null for a server without OAuth 2.0 (Misskey before 2023.9: 404). */
+  discover(origin: string, options?: { allowHttp?: boolean; signal?: AbortSignal }): Promise<OAuthMetadata | null>;
+  /**
+   * Reads the metadata, makes a state and a PKCE verifier (S256) and remembers them in this browser
+   * (localStorage) for an hour, bound to this origin, single-use; the verifier goes nowhere but the
+   * token endpoint of the same origin. Rejects OAUTH_UNSUPPORTED for a server without OAuth 2.0.
+   */
+  start(options: OAuthStartOptions): Promise<OAuthStartResult>;
+  /**
+   * On the callback page: reads code, state and iss from url (default: location.href), checks this
+   * browser started the sign-in and iss is its issuer, removes them from the address bar, sends the
+   * code and the verifier once, reads the user (i) and saves and returns the account (user null
+   * when the scope lacks read:account). Only a successful exchange completes the sign-in. Takes a
+   * MiAuth callback too (as completeSignIn).
+   */
+  complete(url?: string): Promise<Account>;
+  /**
+   * The markup the client_id page must carry (in its <head> and <body>), for the app's author to
+   * paste: <link rel="redirect_uri"> and the IndieAuth h-app naming the app on the consent page.
+   */
+  clientPage(options: { clientId: string; redirectUri: string; name?: string; logo?: string }): string;
+}
+
+export interface SignInOptions extends StartOptions {
+  /** The app's client_id page (see OAuthStartOptions.clientId): OAuth where the server offers it. Without it, MiAuth. */
+  clientId?: string;
+  /** OAuth's redirect URI, also MiAuth's callback when callback is not set; default: this page. */
+  redirectUri?: string;
+  /** Aborts the metadata request (ABORTED). */
+  signal?: AbortSignal;
+  /** Navigate to the consent page; default true where the page has a location. */
+  redirect?: boolean;
+}
+
+export type SignInResult =
+  | { method: "oauth"; url: string; origin: string; permission: Permission[]; state: string }
+  | { method: "miauth"; url: string; origin: string; permission: Permission[]; session: string };
 
 export interface CallOptions {
   /** Aborts the call (ABORTED); a signal that has aborted already sends nothing. */
@@ -492,6 +587,15 @@ export interface ClientOptions {
 
 export interface Misskey {
   miauth: MiAuth;
+  oauth: OAuth;
+  /**
+   * Starts a sign-in with OAuth 2.0 where the server and the options allow it (a clientId, and a
+   * server of 2023.9 or later), else with MiAuth; by default it then sends the user to the consent
+   * page. One callback page handles both: completeSignIn.
+   */
+  signIn(options: SignInOptions): Promise<SignInResult>;
+  /** Completes a sign-in of either method on its callback page (as miauth.complete and oauth.complete). */
+  completeSignIn(url?: string): Promise<Account>;
   /** A client for one instance, with or without a token. Throws INVALID_ARGUMENT for a bad origin or token. */
   client(account: ClientOptions | string): Client;
   accounts: Accounts;

@@ -86,7 +86,7 @@ export function isMisskeyError(e, endpoint) {
 // the wasm.
 function makeGlue() {
   // Built-ins, taken before a page can change them.
-  const { freeze, create, getPrototypeOf, defineProperty, keys: objectKeys } = Object;
+  const { freeze, create, getPrototypeOf, defineProperty, assign } = Object;
   const ObjectProto = Object.prototype;
   const { parse, stringify } = JSON;
   const isArray = Array.isArray;
@@ -100,6 +100,31 @@ function makeGlue() {
       this.error = error;
     }
   }
+  // makeError makes the Error a page gets from the fields of the core's
+  // *Error: name "MisskeyError", code, status, endpoint, origin, id, kind,
+  // info (parsed, or null) and retryAfter (ms, or 0). The fields go on a
+  // prototype-less object first, then are copied: a setter the page put on
+  // Error.prototype can make the copy fail, but not the library.
+  const makeError = (message, code, status, endpoint, origin, id, kind, info, retryAfter) => {
+    const e = new Error(message);
+    const fields = create(null);
+    fields.name = "MisskeyError";
+    fields.code = code;
+    fields.status = status;
+    fields.endpoint = endpoint;
+    fields.origin = origin;
+    fields.id = id;
+    fields.kind = kind;
+    fields.info = null;
+    try {
+      if (info) fields.info = parse(info);
+    } catch {}
+    fields.retryAfter = retryAfter;
+    try {
+      assign(e, fields);
+    } catch {}
+    return e;
+  };
   // The answer of a call that the core asks to send again after ms.
   class Retry {
     constructor(ms) {
@@ -132,11 +157,34 @@ function makeGlue() {
       }, ms);
       if (signal) signal.addEventListener("abort", stop, { once: true });
     });
+  // named is a rejection's [name, message], as Go hears of it.
+  const named = (reason) => {
+    try {
+      return reason instanceof Error ? [String(reason.name), String(reason.message)] : ["", String(reason)];
+    } catch {
+      return ["", "rejected"];
+    }
+  };
+  // fromGo reads what the core answered: JSON text, parsed here, or a value.
+  const fromGo = (r) => (typeof r === "string" ? parse(r) : r);
+  // deferred is [a Promise, its resolve, its reject], for Go to settle.
+  const deferred = () => {
+    let resolve, reject;
+    const p = new Promise((a, b) => ((resolve = a), (reject = b)));
+    return [p, resolve, reject];
+  };
+  // onAbort calls f once when signal aborts; it returns the function that
+  // stops listening.
+  const onAbort = (signal, f) => {
+    if (signal.aborted) return f(), () => {};
+    signal.addEventListener("abort", f, { once: true });
+    return () => signal.removeEventListener("abort", f);
+  };
   // caller makes send(plan, attempt): one fetch of a call the core prepared,
   // plan = "url\0timeoutMs\0body\0record", or [that, signal]. A direct
-  // success resolves in JS; anything else goes to the core (onAnswer,
-  // onFailure), which rejects with its MisskeyError or answers Retry.
-  const caller = (init, onAnswer, onFailure, max) => {
+  // success resolves in JS; anything else goes to the core (answer), which
+  // rejects with its MisskeyError or answers Retry.
+  const caller = (init, answer, max) => {
     const send = (plan, attempt) => {
       const p = typeof plan === "string" ? plan : plan[0], signal = typeof plan === "string" ? undefined : plan[1];
       const a = p.indexOf("\0"), b = p.indexOf("\0", a + 1), c = p.indexOf("\0", b + 1);
@@ -146,29 +194,51 @@ function makeGlue() {
       options.body = p.slice(b + 1, c);
       options.signal = signal ? AbortSignal.any([signal, timeout]) : timeout;
       const why = () => (timeout.aborted ? 1 : signal && signal.aborted ? 2 : 0);
-      const failed = (status) => (reason) => onFailure(rec, attempt, why(), status, reason);
+      const failed = (status) => (reason) => answer(rec, attempt, -(why() || 3), status, ...named(reason));
       return fetch(p.slice(0, a), options)
         .then((res) => {
           const s = res.status, h = res.headers, type = h.get("content-type") || "", n = h.get("content-length");
           if (isDirect(s, type, n, max)) return s === 204 ? null : res.json().catch(failed(s));
-          return res.arrayBuffer().then((buf) => onAnswer(rec, attempt, res, buf), failed(s));
+          return res
+            .arrayBuffer()
+            .then((buf) => answer(rec, attempt, s, res.type, type, h.get("retry-after") || "", n || "", new Uint8Array(buf)), failed(s))
+            .then(fromGo);
         }, failed(0))
         .then((r) =>
           r instanceof Retry
-            ? wait(r.ms, signal).then(() => send(plan, attempt + 1), (reason) => onFailure(rec, attempt, 2, 0, reason))
+            ? wait(r.ms, signal).then(() => send(plan, attempt + 1), (reason) => answer(rec, attempt, -2, 0, ...named(reason)))
             : r,
         );
     };
     return send;
   };
-  // transport is the core's Transport in the bindings (Go's Do awaits its
-  // done): one request with fetch, or with XMLHttpRequest when progress is
-  // asked for (the only way to hear an upload's progress). body is a string,
-  // or the fields of a form, [[name, value, fileName?], …], with Blob values
-  // for files. done resolves [status, type, contentType, retryAfter,
-  // contentLength, ArrayBuffer|null]; abort() cancels.
-  const transport = (init, initForm, url, body, progress, max) => {
-    let data = body, abort = () => {};
+  // initOf makes the fetch options of every request: no cookies, no
+  // redirect followed, no referrer.
+  const initOf = (method, ctype) => {
+    const o = create(null);
+    o.method = method;
+    o.credentials = "omit";
+    o.redirect = "manual";
+    o.referrerPolicy = "no-referrer";
+    o.mode = "cors";
+    if (ctype) {
+      o.headers = create(null);
+      o.headers["content-type"] = ctype;
+      freeze(o.headers);
+    }
+    return freeze(o);
+  };
+  const inits = new Map();
+  // transport is the core's Transport in the bindings: one request with
+  // fetch, or with XMLHttpRequest when progress is asked for (the only way
+  // to hear an upload's progress). body is a string, undefined (GET), or the
+  // fields of a form, [[name, value, fileName?], …], with Blob values for
+  // files. done hears (status, type, contentType, retryAfter,
+  // contentLength, Uint8Array|null), or (-1, name, message) of the reason
+  // when no answer came.
+  // It returns abort().
+  const transport = (method, ctype, url, body, progress, max, done) => {
+    let data = body;
     if (isArray(body)) {
       data = new FormData();
       for (const [name, value, file] of body) {
@@ -176,10 +246,11 @@ function makeGlue() {
         else data.append(name, value);
       }
     }
+    const fail = (reason) => done(-1, ...named(reason));
     if (progress) {
-      const done = new Promise((resolve, reject) => {
-        const xhr = new XMLHttpRequest();
-        xhr.open("POST", url);
+      const xhr = new XMLHttpRequest();
+      try {
+        xhr.open(method, url);
         xhr.withCredentials = false;
         xhr.responseType = "arraybuffer";
         xhr.upload.onprogress = (e) => progress(e.loaded, e.lengthComputable ? e.total : -1);
@@ -187,29 +258,85 @@ function makeGlue() {
           const h = (n) => xhr.getResponseHeader(n) || "";
           // XMLHttpRequest follows redirects by itself: the URL it ended at tells.
           const type = xhr.responseURL && xhr.responseURL !== new URL(url).href ? "opaqueredirect" : "";
-          resolve([xhr.status, type, h("content-type"), h("retry-after"), h("content-length"), xhr.response]);
+          done(xhr.status, type, h("content-type"), h("retry-after"), h("content-length"), xhr.response && new Uint8Array(xhr.response));
         };
-        xhr.onerror = xhr.ontimeout = xhr.onabort = () => reject(new Error("XMLHttpRequest failed"));
-        abort = () => xhr.abort();
+        xhr.onerror = xhr.ontimeout = xhr.onabort = () => fail(new Error("XMLHttpRequest failed"));
         xhr.send(data);
-      });
-      return { done, abort: () => abort() };
-    }
-    const ctrl = new AbortController();
-    const options = create(typeof body === "string" ? init : initForm);
-    options.body = data;
-    options.signal = ctrl.signal;
-    const done = fetch(url, options).then((res) => {
-      const h = (n) => res.headers.get(n) || "";
-      const n = contentLength(res.headers.get("content-length"));
-      const row = [res.status, res.type, h("content-type"), h("retry-after"), h("content-length")];
-      if (res.type === "opaqueredirect" || n > max) {
-        if (res.body) res.body.cancel();
-        return [...row, null];
+      } catch (e) {
+        fail(e);
       }
-      return res.arrayBuffer().then((buf) => [...row, buf]);
-    });
-    return { done, abort: () => ctrl.abort() };
+      return () => xhr.abort();
+    }
+    const key = method + " " + (isArray(body) ? "" : ctype);
+    if (!inits.has(key)) inits.set(key, initOf(method, isArray(body) ? "" : ctype));
+    const ctrl = new AbortController();
+    const options = create(inits.get(key));
+    if (data !== undefined) options.body = data;
+    options.signal = ctrl.signal;
+    fetch(url, options)
+      .then((res) => {
+        const h = (n) => res.headers.get(n) || "";
+        const n = contentLength(res.headers.get("content-length"));
+        const row = [res.status, res.type, h("content-type"), h("retry-after"), h("content-length")];
+        if (res.type === "opaqueredirect" || n > max) {
+          if (res.body) res.body.cancel();
+          return [...row, null];
+        }
+        return res.arrayBuffer().then((buf) => [...row, new Uint8Array(buf)]);
+      })
+      .then((row) => done(...row), fail);
+    return () => ctrl.abort();
+  };
+  // webStore is localStorage or sessionStorage (kind "local" or
+  // "session"), or null where it is missing or refuses to store (a
+  // sandboxed frame, some private modes).
+  const webStore = (kind) => {
+    try {
+      const s = globalThis[kind + "Storage"];
+      if (!s) return null;
+      s.setItem("misskey-wasm:probe", "1");
+      s.removeItem("misskey-wasm:probe");
+      return s;
+    } catch {
+      return null;
+    }
+  };
+  // store does one operation of the core's Storage on a web storage: "get"
+  // gives a string or null, "set" whether it was stored, "delete" nothing,
+  // "keys" the keys that start with key, joined by newlines.
+  const store = (s, op, key, value) => {
+    try {
+      if (op === "get") return s.getItem(key);
+      if (op === "set") return s.setItem(key, value), true;
+      if (op === "delete") return void s.removeItem(key);
+      const out = [];
+      for (let i = 0; i < s.length; i++) {
+        const k = s.key(i);
+        if (typeof k === "string" && k.startsWith(key) && !k.includes("\n")) out.push(k);
+      }
+      return out.join("\n");
+    } catch {
+      return op === "set" ? false : null;
+    }
+  };
+  // socket opens a WebSocket for the core's Dialer: on(kind, text) hears
+  // "open", "message" (its text; "" for a binary frame) and "close", then
+  // nothing; nor after close(). It throws where no WebSocket can be made.
+  const socket = (url, on) => {
+    const ws = new WebSocket(url);
+    let done = false;
+    ws.onopen = () => done || on("open", "");
+    ws.onmessage = (e) => done || on("message", typeof e.data === "string" ? e.data : "");
+    ws.onclose = () => {
+      if (!done) (done = true), on("close", "");
+    };
+    return {
+      send: (text) => ws.send(text),
+      close() {
+        done = true;
+        ws.close();
+      },
+    };
   };
   // requester makes client.request: prepare (Go) checks the arguments and
   // builds the plan; a bad argument rejects.
@@ -268,12 +395,15 @@ function makeGlue() {
     };
   };
 
-  // build makes the library's API object around the Go functions go.
-  const build = (go) => {
-    // Errors: every MisskeyError is made by Go (go.error), from the core's
-    // *Error; a bad argument found here is go.invalid(message).
+  // build makes the library's API object around the Go functions, given as
+  // [name, value, name, value, …].
+  const build = (pairs) => {
+    const go = create(null);
+    for (let i = 0; i + 1 < pairs.length; i += 2) go[pairs[i]] = pairs[i + 1];
+    // Errors: every MisskeyError is made by makeError, from the core's
+    // *Error; a bad argument found here is go.error("INVALID_ARGUMENT", …).
     const isMisskey = (e) => e instanceof Error && e.name === "MisskeyError";
-    const bad = (msg) => go.invalid(msg);
+    const bad = (msg) => go.error("INVALID_ARGUMENT", "", msg);
     const describe = (v) => {
       if (v === null) return "null";
       const t = typeof v;
@@ -356,8 +486,8 @@ function makeGlue() {
       if (!isProto(SignalProto, v)) throw bad("option signal must be an AbortSignal, not " + describe(v));
       return v;
     };
-    // list reads a list of strings: an array (copied), or one
-    // comma-separated string.
+    // list reads a list of names: an array of strings, or one
+    // comma-separated string; Go gets the comma-separated string.
     const list = (o, name) => {
       const v = get(o, name);
       if (absent(v)) return "";
@@ -366,10 +496,10 @@ function makeGlue() {
         if (v.length > 1000) throw bad("option " + name + " has too many items");
         const out = [];
         for (let i = 0; i < v.length; i++) {
-          if (typeof v[i] !== "string") throw bad("option " + name + " must hold only strings");
+          if (typeof v[i] !== "string" || v[i].includes(",")) throw bad("option " + name + " must hold only strings without commas");
           out.push(v[i]);
         }
-        return out;
+        return out.join(",");
       }
       throw bad("option " + name + " must be an array of strings or a comma-separated string, not " + describe(v));
     };
@@ -400,6 +530,8 @@ function makeGlue() {
       }
     };
     const jsonOf = (text) => parse(text);
+    // names splits Go's comma-separated list of names.
+    const names = (text) => (text ? text.split(",") : []);
     // onBack calls f when the page comes back online or to the foreground,
     // until the returned stop.
     const onBack = (f) => {
@@ -429,7 +561,7 @@ function makeGlue() {
       if (!r) throw bad(name + " must be called on a client made by mk.client (client." + name + "(…))");
       return r;
     };
-    const send = caller(go.fetchInit, go.onAnswer, go.onFailure, go.maxBytes);
+    const send = caller(initOf("POST", "application/json"), go.answer, go.maxBytes);
     const clientProto = {
       request: requester(
         function (endpoint, params, options) {
@@ -479,13 +611,13 @@ function makeGlue() {
         const body = plain(params, "params");
         object(options, "client.timeline's options");
         return newFeed(this, rec, (deliver) =>
-          go.timelineOpen(rec, keyOf(this), kind, id, body, int(options, "limit", 100), int(options, "maxNotes", 100000), int(options, "maxSubscriptions", 1000), deliver), timelineProto);
+          go.feedOpen(rec, keyOf(this), kind, id, body, int(options, "limit", 100), int(options, "maxNotes", 100000), int(options, "maxSubscriptions", 1000), deliver), timelineProto);
       }),
       notifications: method(function (options) {
         const rec = recordOf(this, "notifications");
         object(options, "client.notifications's options");
         return newFeed(this, rec, (deliver) =>
-          go.notificationsOpen(rec, keyOf(this), int(options, "limit", 100), int(options, "maxItems", 100000), deliver), notificationsProto);
+          go.feedOpen(rec, keyOf(this), "notifications", "", undefined, int(options, "limit", 100), int(options, "maxItems", 100000), 0, deliver), notificationsProto);
       }),
     };
     const clientKeys = new WeakMap(); // client object → the key of its shared stream
@@ -532,7 +664,7 @@ function makeGlue() {
         } else em.emit(key, payload);
       };
       st.handle = go.streamOpen(rec, deliver);
-      st.stop = onBack(() => go.streamReconnect(st.handle));
+      st.stop = onBack(() => go.stream(st.handle, "reconnect"));
       queueMicrotask(() => {
         const held = st.held;
         st.held = null;
@@ -560,7 +692,7 @@ function makeGlue() {
       });
     streamProto.channel = live("channel", false, (st, name, params) => {
       if (typeof name !== "string") throw bad('the channel name must be a string like "homeTimeline", not ' + describe(name));
-      const id = go.streamConnect(st.handle, name, plain(params, "params"));
+      const id = go.stream(st.handle, "connect", name, plain(params, "params"));
       const ch = create(channelProto);
       defineProperty(ch, "id", { value: id, enumerable: true });
       defineProperty(ch, "channel", { value: name, enumerable: true });
@@ -571,8 +703,8 @@ function makeGlue() {
       if (typeof v !== "string") throw bad("the note id must be a string, not " + describe(v));
       return v;
     };
-    streamProto.subNote = live("subNote", false, (st, id) => go.streamNote(st.handle, noteId(id), true));
-    streamProto.unsubNote = live("unsubNote", true, (st, id) => go.streamNote(st.handle, noteId(id), false));
+    streamProto.subNote = live("subNote", false, (st, id) => go.stream(st.handle, "sub", noteId(id)));
+    streamProto.unsubNote = live("unsubNote", true, (st, id) => go.stream(st.handle, "unsub", noteId(id)));
     // Listener keys: ":" + type for the stream's own events and messages,
     // channel id + ":" + type for a channel's (a channel id is never empty).
     streamProto.on = live("on", true, (st, type, f) => on(st.em, ":", type, f, true));
@@ -581,8 +713,8 @@ function makeGlue() {
       const st = stateOf(this, "state", false);
       return st.closed ? "closed" : st.state;
     });
-    streamProto.reconnect = live("reconnect", true, (st) => go.streamReconnect(st.handle));
-    streamProto.close = live("close", true, (st) => go.streamClose(st.handle));
+    streamProto.reconnect = live("reconnect", true, (st) => go.stream(st.handle, "reconnect"));
+    streamProto.close = live("close", true, (st) => go.stream(st.handle, "close"));
     const channelLive = (name, f) =>
       method(function (...a) {
         const ch = stateOf(this, name, true);
@@ -595,7 +727,7 @@ function makeGlue() {
     channelProto.on = channelLive("on", (ch, type, f) => on(ch.parent.em, ch.id + ":", type, f, true));
     channelProto.off = channelLive("off", (ch, type, f) => on(ch.parent.em, ch.id + ":", type, f, false));
     channelProto.dispose = channelLive("dispose", (ch) => {
-      go.streamDisconnect(ch.parent.handle, ch.id);
+      go.stream(ch.parent.handle, "disconnect", ch.id);
       ch.parent.em.forget(ch.id + ":");
     });
 
@@ -618,7 +750,7 @@ function makeGlue() {
         }
       };
       f.handle = open(deliver);
-      f.stop = onBack(() => go.feedCatchup(f.handle));
+      f.stop = onBack(() => go.feed(f.handle, "catchup"));
       const o = create(proto);
       feeds.set(o, f);
       return freeze(o);
@@ -631,8 +763,8 @@ function makeGlue() {
       });
     const events = ["update", "gap", "unread"];
     for (const proto of [timelineProto, notificationsProto]) {
-      proto.load = feedAsync("load", (f) => go.feedLoad(f.handle).then(() => undefined));
-      proto.more = feedAsync("more", (f) => go.feedMore(f.handle));
+      proto.load = feedAsync("load", (f) => go.feed(f.handle, "load").then(() => undefined));
+      proto.more = feedAsync("more", (f) => go.feed(f.handle, "more"));
       proto.on = method(function (type, f) {
         on(feedOf(this, "on").em, "", type, f, true, events);
       });
@@ -645,7 +777,7 @@ function makeGlue() {
         f.closed = true;
         f.stop();
         f.em.forget("");
-        go.feedClose(f.handle);
+        go.feed(f.handle, "close");
       });
       defineProperty(proto, proto === timelineProto ? "notes" : "items", {
         get() {
@@ -654,7 +786,7 @@ function makeGlue() {
         enumerable: true,
       });
     }
-    notificationsProto.markAllRead = feedAsync("markAllRead", (f) => go.feedMarkAllRead(f.handle).then(() => undefined));
+    notificationsProto.markAllRead = feedAsync("markAllRead", (f) => go.feed(f.handle, "markAllRead").then(() => undefined));
     defineProperty(notificationsProto, "unread", {
       get() {
         return feedOf(this, "unread").unread;
@@ -663,46 +795,81 @@ function makeGlue() {
     });
 
     // ─── Sign-in ───
-    const miauth = {
-      start: method((o) => {
-        if (typeof o !== "object" || o === null) throw bad("miauth.start takes an options object, not " + describe(o));
-        const origin = str(o, "origin");
-        if (!origin) throw bad('miauth.start needs an origin, like "misskey.example"');
-        const loc = page();
-        const pageOrigin = loc ? loc.origin : "";
-        const here = loc ? loc.origin + loc.pathname : "";
-        const redirect = bool(o, "redirect");
-        const s = go.start(origin, str(o, "name"), str(o, "icon"), str(o, "callback") || here, list(o, "permission"), list(o, "extraPermissions"),
-          bool(o, "allowHttp"), bool(o, "allowCrossOriginCallback"), pageOrigin);
-        const r = { url: s[0], session: s[1], origin: s[2], permission: parse(s[3]) };
+    // start reads a page's sign-in options for go.signIn: MiAuth (how
+    // "miauth"), OAuth (how "oauth", which must end in OAuth) or either
+    // (how "either": OAuth where the server and the options allow it).
+    const start = (o, what, how, redirectDefault) => {
+      if (typeof o !== "object" || o === null) throw bad(what + " takes an options object, not " + describe(o));
+      const origin = str(o, "origin");
+      if (!origin) throw bad(what + ' needs an origin, like "misskey.example"');
+      const loc = page();
+      const here = loc ? loc.origin + loc.pathname : "";
+      const clientId = how === "miauth" ? "" : str(o, "clientId");
+      if (how === "oauth" && !clientId) throw bad(what + " needs a clientId: the URL of the app's page that declares redirectUri");
+      const redirectUri = clientId ? str(o, "redirectUri") || here : "";
+      const scope = how === "oauth" ? list(o, "scope") || list(o, "permission") : list(o, "permission") || list(o, "scope");
+      const redirect = absent(get(o, "redirect")) ? redirectDefault && !!loc : bool(o, "redirect");
+      const signal = signalOf(o);
+      const r = go.signIn(origin, bool(o, "allowHttp"), clientId, redirectUri, str(o, "name"), str(o, "icon"), str(o, "callback") || redirectUri || here,
+        scope, list(o, "extraPermissions"), bool(o, "allowCrossOriginCallback"), loc ? loc.origin : "", signal, how === "oauth");
+      const shape = (s) => {
+        const out = { method: s[0], url: s[1], origin: s[3], permission: names(s[4]) };
+        out[s[0] === "oauth" ? "state" : "session"] = s[2];
         if (redirect) {
           if (!loc) throw bad("redirect: true needs a page with a location");
-          guard("location", () => loc.assign(r.url));
+          guard("location", () => loc.assign(out.url));
         }
-        return r;
-      }),
-      complete: asyncMethod((url) => {
+        return out;
+      };
+      return isArray(r) ? shape(r) : r.then(shape);
+    };
+    // complete ends a sign-in of either method from its callback URL (this
+    // page's, by default), and strips the callback's parameters from the
+    // address bar, so that a reload does not try again.
+    const complete = (what) =>
+      asyncMethod((url) => {
         const loc = page();
         const current = loc ? loc.href : "";
         let href = current;
         if (!absent(url)) {
-          if (typeof url !== "string") throw bad("miauth.complete takes the callback URL as a string, not " + describe(url));
+          if (typeof url !== "string") throw bad(what + " takes the callback URL as a string, not " + describe(url));
           href = url;
-        } else if (!loc) throw bad("miauth.complete needs the callback URL here (no page location)");
+        } else if (!loc) throw bad(what + " needs the callback URL here (no page location)");
         const done = go.complete(href);
-        // Strip session from the address bar, so that a reload does not try again.
         if (loc && href === current) {
           try {
-            history.replaceState(history.state, "", go.stripSession(href));
+            history.replaceState(history.state, "", go.stripCallback(href));
           } catch {}
         }
         return done.then(jsonOf);
+      });
+    const oauth = {
+      discover: asyncMethod((origin, options) => {
+        if (typeof origin !== "string") throw bad("oauth.discover takes an origin string, not " + describe(origin));
+        object(options, "oauth.discover's options");
+        return go.oauthDiscover(origin, bool(options, "allowHttp"), signalOf(options)).then((t) => (t === null ? null : parse(t)));
       }),
+      start: asyncMethod((o) => {
+        const r = start(o, "oauth.start", "oauth", false);
+        return r.then((s) => ({ url: s.url, state: s.state, origin: s.origin, scope: s.permission }));
+      }),
+      complete: complete("oauth.complete"),
+      clientPage: method((o) => {
+        if (typeof o !== "object" || o === null) throw bad("oauth.clientPage takes { clientId, redirectUri, name, logo }, not " + describe(o));
+        return go.oauthClientPage(str(o, "clientId"), str(o, "redirectUri"), str(o, "name"), str(o, "logo"));
+      }),
+    };
+    const miauth = {
+      start: method((o) => {
+        const s = start(o, "miauth.start", "miauth", false);
+        return { url: s.url, session: s.session, origin: s.origin, permission: s.permission };
+      }),
+      complete: complete("miauth.complete"),
       wait: asyncMethod((target, options) => {
         object(options, "miauth.wait's options");
         const signal = signalOf(options);
         // An aborted signal wins over anything else, as with fetch.
-        if (signal && signal.aborted) throw go.aborted("miauth/check");
+        if (signal && signal.aborted) throw go.error("ABORTED", "miauth/check", "the call was cancelled");
         if (typeof target !== "object" || target === null) throw bad("miauth.wait takes { origin, session }, not " + describe(target));
         return go
           .wait(str(target, "origin"), bool(target, "allowHttp"), str(target, "session"), millis(options, "interval"), millis(options, "timeout"), signal)
@@ -712,7 +879,7 @@ function makeGlue() {
 
     // ─── Accounts ───
     const accounts = {
-      list: method(() => parse(go.accountsList())),
+      list: method(() => parse(go.accounts("list"))),
       add: method((a) => {
         if (typeof a !== "object" || a === null) throw bad("accounts.add takes { origin, token, user }, not " + describe(a));
         const token = str(a, "token");
@@ -727,14 +894,14 @@ function makeGlue() {
             throw bad("user cannot be stored as JSON (" + String(e && e.message).slice(0, 80) + ")");
           }
         }
-        return parse(go.accountsAdd(str(a, "origin"), bool(a, "allowHttp"), token, userJSON));
+        return parse(go.accounts("add", str(a, "origin"), bool(a, "allowHttp"), token, userJSON));
       }),
       remove: asyncMethod((a, options) => {
         if (typeof a !== "object" || a === null) throw bad("accounts.remove takes an account { origin, token }, not " + describe(a));
         object(options, "accounts.remove's options");
         const user = get(a, "user");
         const id = absent(user) ? "" : str(user, "id");
-        return go.accountsRemove(str(a, "origin"), str(a, "token"), id, bool(options, "revoke"), bool(options, "allowHttp")).then((r) => ({
+        return go.accounts("remove", str(a, "origin"), bool(options, "allowHttp"), str(a, "token"), id, bool(options, "revoke")).then((r) => ({
           removed: r[0],
           revoked: r[1],
           revokeError: r[2],
@@ -743,9 +910,12 @@ function makeGlue() {
       }),
     };
 
-    const permissions = freeze(parse(go.permissions()));
+    const permissions = freeze(names(go.permissions()));
     return {
       miauth: freeze(miauth),
+      oauth: freeze(oauth),
+      signIn: asyncMethod((o) => start(o, "signIn", "either", true)),
+      completeSignIn: complete("completeSignIn"),
       client,
       accounts: freeze(accounts),
       setStorage: method((kind) => {
@@ -762,7 +932,7 @@ function makeGlue() {
       version: go.version,
     };
   };
-  return { sync, Throw, Retry, isDirect, caller, transport, mirror, emitter, build };
+  return { sync, Throw, Retry, makeError, deferred, onAbort, isDirect, caller, transport, webStore, store, socket, mirror, emitter, build };
 }
 // glue:end
 

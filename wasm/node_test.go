@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/misskey-wasm/misskey-wasm/misskey"
 	"github.com/misskey-wasm/misskey-wasm/misskey/misskeytest"
 )
 
@@ -74,6 +75,24 @@ func controlHandler(fake *misskeytest.Server) http.Handler {
 		}
 		w.Write([]byte(fake.PostNote(bob, "@alice "+r.URL.Query().Get("text"))))
 	})
+	// The test app's OAuth client_id page, and the consent's Allow or Deny.
+	mux.HandleFunc("GET /__test/app/", func(w http.ResponseWriter, r *http.Request) {
+		page, _ := misskey.OAuthClientPage("http://"+r.Host+"/__test/app/", "http://"+r.Host+"/__test/app/callback", "Test app", "")
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<!DOCTYPE html><title>Test app</title>" + page))
+	})
+	mux.HandleFunc("POST /__test/oauth", func(w http.ResponseWriter, r *http.Request) {
+		decide := fake.ApproveOAuth
+		if r.URL.Query().Get("deny") != "" {
+			decide = fake.DenyOAuth
+		}
+		cb, err := decide(r.URL.Query().Get("url"))
+		if err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		w.Write([]byte(cb))
+	})
 	// A server that takes the connection and never answers (a stuck upgrade).
 	mux.HandleFunc("GET /__test/hang", func(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done()
@@ -95,6 +114,12 @@ func TestBindingsUnderNode(t *testing.T) {
 	}
 	goBin := filepath.Join(runtimeGOROOT(t), "bin", "go")
 	fake := misskeytest.NewUnstartedServer()
+	fake.AllowLoopbackClientID = true // the test app's client_id page is on loopback
+	// An instance older than 2023.9, without OAuth.
+	old := misskeytest.NewUnstartedServer()
+	old.DisableOAuth = true
+	old.Start()
+	defer old.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -116,6 +141,7 @@ func TestBindingsUnderNode(t *testing.T) {
 		"GOOS=js", "GOARCH=wasm",
 		"PATH="+execDir+string(os.PathListSeparator)+filepath.Dir(node)+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"MISSKEY_TEST_ORIGIN=http://"+ln.Addr().String(),
+		"MISSKEY_TEST_OLD_ORIGIN="+old.URL,
 	)
 	// Node 20 and 21 have a global WebSocket only behind a flag (22 has it by default).
 	if v, err := exec.Command(node, "--version").Output(); err == nil && (strings.HasPrefix(string(v), "v20.") || strings.HasPrefix(string(v), "v21.")) {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/misskey-wasm/misskey-wasm/misskey"
-	"github.com/misskey-wasm/misskey-wasm/misskey/browser/jsutil"
 )
 
 // Streams, timelines and notifications: the core's Stream, Timeline and
@@ -47,32 +46,15 @@ func dropHandle(h int) {
 
 var errClosed = argError("the stream is closed")
 
-// streamOf is the open stream a handle names.
-func streamOf(args []safejs.Value) (*misskey.Stream, error) {
-	if s, ok := handleOf(args).(*misskey.Stream); ok {
-		return s, nil
-	}
-	return nil, errClosed
-}
-
 func (b *bindings) streamFuncs() []any {
 	g := b.g
-	do := func(f func(s *misskey.Stream, args []safejs.Value) (any, error)) safejs.Value {
-		return g.export(func(args []safejs.Value) (any, error) {
-			s, err := streamOf(args)
-			if err != nil {
-				return nil, err
-			}
-			return f(s, args)
-		})
-	}
 	return []any{
 		// streamOpen(record, deliver(kind, key, payload)) → handle. kind
 		// "state" (payload the state), "json" (payload JSON text) or "error"
 		// (a MisskeyError); key ":" + type for the stream's own, channel id +
 		// ":" + type for a channel's.
 		"streamOpen", g.export(func(args []safejs.Value) (any, error) {
-			deliver := jsutil.Arg(args, 1)
+			deliver := arg(args, 1)
 			send := func(kind, key string, payload any) { _, _ = deliver.Invoke(kind, key, payload) }
 			h := 0 // guarded by handlesMu; -1 once closed
 			s, err := clientRecord(str(args, 0)).Stream(misskey.StreamOptions{}, misskey.StreamHandler{
@@ -106,32 +88,34 @@ func (b *bindings) streamFuncs() []any {
 			}
 			return nextHandle, nil
 		}),
-		// streamConnect(handle, channel, paramsJSON|undefined) → the channel's id.
-		"streamConnect", do(func(s *misskey.Stream, args []safejs.Value) (any, error) {
-			var params []byte
-			if !jsutil.Arg(args, 2).IsUndefined() {
-				params = []byte(str(args, 2))
+		// stream(handle, op, a, b): op "connect" (a the channel, b its
+		// params' JSON text or undefined) → the channel's id; "disconnect"
+		// (a the channel id); "sub" and "unsub" (a the note id);
+		// "reconnect"; "close".
+		"stream", g.export(func(args []safejs.Value) (any, error) {
+			s, ok := handleOf(args).(*misskey.Stream)
+			if !ok {
+				return nil, errClosed
 			}
-			return s.Connect(str(args, 1), params)
-		}),
-		"streamDisconnect", do(func(s *misskey.Stream, args []safejs.Value) (any, error) {
-			s.Disconnect(str(args, 1))
-			return nil, nil
-		}),
-		// streamNote(handle, noteId, subscribe)
-		"streamNote", do(func(s *misskey.Stream, args []safejs.Value) (any, error) {
-			if flag(args, 2) {
-				return nil, s.SubNote(str(args, 1))
+			a := str(args, 2)
+			switch str(args, 1) {
+			case "connect":
+				var params []byte
+				if !arg(args, 3).IsUndefined() {
+					params = []byte(str(args, 3))
+				}
+				return s.Connect(a, params)
+			case "disconnect":
+				s.Disconnect(a)
+			case "sub":
+				return nil, s.SubNote(a)
+			case "unsub":
+				s.UnsubNote(a)
+			case "reconnect":
+				s.Reconnect()
+			case "close":
+				s.Close()
 			}
-			s.UnsubNote(str(args, 1))
-			return nil, nil
-		}),
-		"streamReconnect", do(func(s *misskey.Stream, args []safejs.Value) (any, error) {
-			s.Reconnect()
-			return nil, nil
-		}),
-		"streamClose", do(func(s *misskey.Stream, args []safejs.Value) (any, error) {
-			s.Close()
 			return nil, nil
 		}),
 	}
@@ -236,110 +220,85 @@ func appendChanges(b []byte, list []misskey.FeedChange) []byte {
 	return b
 }
 
-// openFeed makes a feed of the client record args[0], on the shared stream
-// of the client object args[1].
-func openFeed(args []safejs.Value, start func(c *misskey.Client, s *misskey.Stream) (*jsFeed, error)) (any, error) {
-	c, key := clientRecord(str(args, 0)), str(args, 1)
-	s, err := share(key, c)
-	if err != nil {
-		return nil, err
-	}
-	f, err := start(c, s)
-	if err != nil {
-		unshare(key)
-		return nil, err
-	}
-	f.key, f.s = key, s
-	return newHandle(f), nil
-}
-
 func (b *bindings) feedFuncs() []any {
 	g := b.g
-	feedOf := func(args []safejs.Value) (*jsFeed, error) {
-		if f, ok := handleOf(args).(*jsFeed); ok {
-			return f, nil
-		}
-		return nil, argError("the feed is closed")
-	}
-	async := func(run func(f *jsFeed) (any, error)) safejs.Value {
-		return g.export(func(args []safejs.Value) (any, error) {
-			f, err := feedOf(args)
+	return []any{
+		// feedOpen(record, clientKey, kind, id, paramsJSON|undefined, limit,
+		// maxItems, maxSubscriptions, deliver) → handle: a timeline, or the
+		// notifications (kind "notifications").
+		"feedOpen", g.export(func(args []safejs.Value) (any, error) {
+			c, key := clientRecord(str(args, 0)), str(args, 1)
+			s, err := share(key, c)
 			if err != nil {
 				return nil, err
 			}
-			return newPromise(func() (any, error) { return run(f) })
-		})
-	}
-	return []any{
-		// timelineOpen(record, clientKey, kind, id, paramsJSON|undefined,
-		// limit, maxNotes, maxSubscriptions, deliver) → handle.
-		"timelineOpen", g.export(func(args []safejs.Value) (any, error) {
-			return openFeed(args, func(c *misskey.Client, s *misskey.Stream) (*jsFeed, error) {
+			f := &jsFeed{key: key, s: s}
+			ev := feedEvents(arg(args, 8))
+			if kind := str(args, 2); kind == "notifications" {
+				f.nf, err = misskey.NewNotifications(c, s, misskey.NotificationsOptions{Limit: num(args, 5), MaxItems: num(args, 6)}, ev)
+			} else {
 				o := misskey.TimelineOptions{Limit: num(args, 5), MaxNotes: num(args, 6), MaxSubscriptions: num(args, 7)}
-				if !jsutil.Arg(args, 4).IsUndefined() {
+				if !arg(args, 4).IsUndefined() {
 					o.Params = []byte(str(args, 4))
 				}
-				tl, err := misskey.NewTimeline(c, s, misskey.TimelineSource{Kind: str(args, 2), ID: str(args, 3)}, o, feedEvents(jsutil.Arg(args, 8)))
-				return &jsFeed{tl: tl}, err
-			})
-		}),
-		// notificationsOpen(record, clientKey, limit, maxItems, deliver) → handle.
-		"notificationsOpen", g.export(func(args []safejs.Value) (any, error) {
-			return openFeed(args, func(c *misskey.Client, s *misskey.Stream) (*jsFeed, error) {
-				nf, err := misskey.NewNotifications(c, s, misskey.NotificationsOptions{Limit: num(args, 2), MaxItems: num(args, 3)}, feedEvents(jsutil.Arg(args, 4)))
-				return &jsFeed{nf: nf}, err
-			})
-		}),
-		"feedLoad", async(func(f *jsFeed) (any, error) {
-			if f.tl != nil {
-				return nil, f.tl.Load(nil)
+				f.tl, err = misskey.NewTimeline(c, s, misskey.TimelineSource{Kind: kind, ID: str(args, 3)}, o, ev)
 			}
-			return nil, f.nf.Load(nil)
-		}),
-		// feedMore(handle) → a Promise of whether older items came.
-		"feedMore", async(func(f *jsFeed) (any, error) {
-			if f.tl != nil {
-				return f.tl.More(nil)
-			}
-			return f.nf.More(nil)
-		}),
-		"feedMarkAllRead", async(func(f *jsFeed) (any, error) {
-			if f.nf == nil {
-				return nil, argError("markAllRead is for notifications")
-			}
-			return nil, f.nf.MarkAllRead(nil)
-		}),
-		// feedCatchup(handle): the page is back (online, or in the
-		// foreground): a socket can die without telling, so reconnect a
-		// stream that waits to, and catch up.
-		"feedCatchup", g.export(func(args []safejs.Value) (any, error) {
-			f, err := feedOf(args)
 			if err != nil {
-				return nil, nil
+				unshare(key)
+				return nil, err
 			}
-			f.s.Reconnect()
-			if f.tl != nil {
-				f.tl.Catchup()
-			} else {
-				f.nf.Catchup()
-			}
-			return nil, nil
+			return newHandle(f), nil
 		}),
-		"feedClose", g.export(func(args []safejs.Value) (any, error) {
-			f, err := feedOf(args)
-			if err != nil {
-				return nil, nil
-			}
-			dropHandle(num(args, 0))
-			go func() { // Close waits for the stream's goroutine
-				if f.tl != nil {
-					f.tl.Close()
-				} else {
-					f.nf.Close()
+		// feed(handle, op): op "load", "more" (→ whether older items
+		// came) and "markAllRead" answer a Promise; "catchup" (the page is
+		// back, online or in the foreground: a socket can die without
+		// telling, so reconnect a stream that waits to, and catch up) and
+		// "close" are done at once.
+		"feed", g.export(func(args []safejs.Value) (any, error) {
+			f, ok := handleOf(args).(*jsFeed)
+			op := str(args, 1)
+			if !ok {
+				if op == "catchup" || op == "close" {
+					return nil, nil
 				}
-				unshare(f.key)
-			}()
-			return nil, nil
+				return nil, argError("the feed is closed")
+			}
+			switch op {
+			case "catchup":
+				f.s.Reconnect()
+				if f.tl != nil {
+					f.tl.Catchup()
+				} else {
+					f.nf.Catchup()
+				}
+				return nil, nil
+			case "close":
+				dropHandle(num(args, 0))
+				go func() { // Close waits for the stream's goroutine
+					if f.tl != nil {
+						f.tl.Close()
+					} else {
+						f.nf.Close()
+					}
+					unshare(f.key)
+				}()
+				return nil, nil
+			}
+			return newPromise(func() (any, error) {
+				switch {
+				case op == "more" && f.tl != nil:
+					return f.tl.More(nil)
+				case op == "more":
+					return f.nf.More(nil)
+				case op == "load" && f.tl != nil:
+					return nil, f.tl.Load(nil)
+				case op == "load":
+					return nil, f.nf.Load(nil)
+				case f.nf != nil: // markAllRead
+					return nil, f.nf.MarkAllRead(nil)
+				}
+				return nil, argError("markAllRead is for notifications")
+			})
 		}),
 	}
 }

@@ -147,21 +147,8 @@ func Response(res safejs.Value) *misskey.Response {
 	return resp
 }
 
-// ParseLength reads a Content-Length value, digits only: -1 when it is not
-// one. (misskey.js reads it the same way for client.request's fast path.)
-func ParseLength(s string) int64 {
-	if s == "" || len(s) > 18 {
-		return -1
-	}
-	var n int64
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return -1
-		}
-		n = n*10 + int64(s[i]-'0')
-	}
-	return n
-}
+// ParseLength reads a Content-Length value: misskey.ParseContentLength.
+func ParseLength(s string) int64 { return misskey.ParseContentLength(s) }
 
 // abortOn calls abort when cancel happens, until the returned stop.
 func abortOn(cancel misskey.Canceler, abort func()) (stop func()) {

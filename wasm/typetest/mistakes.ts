@@ -53,6 +53,13 @@ async function main() {
   // @ts-expect-error timeline events are update and gap
   client.timeline("home").on("note", () => {});
 
+  // @ts-expect-error OAuth needs a clientId
+  await mk.oauth.start({ origin: "misskey.example", scope: ["read:account"] });
+  // @ts-expect-error scopes are permission names
+  await mk.oauth.start({ origin: "misskey.example", clientId: "https://my.app/", scope: ["read:everything"] });
+  // @ts-expect-error a sign-in's result has a session only for MiAuth
+  (await mk.signIn({ origin: "misskey.example" })).session;
+
   // @ts-expect-error the table knows its endpoints
   type X = Endpoints["no/such/endpoint"];
   // @ts-expect-error uploads take a Blob

@@ -9,6 +9,18 @@ async function main() {
   const p0: Permission = permission[0];
   void url, session, p0;
 
+  // OAuth 2.0, and signIn picking it or MiAuth.
+  const metadata = await mk.oauth.discover("misskey.example");
+  const tokenEndpoint: string | undefined = metadata?.token_endpoint;
+  const started = await mk.oauth.start({ origin: "misskey.example", clientId: "https://my.app/", redirectUri: "https://my.app/cb", scope: perms });
+  const state: string = started.state;
+  const how = await mk.signIn({ origin: "misskey.example", clientId: "https://my.app/", permission: ["read:account"], redirect: false });
+  const id0: string = how.method === "oauth" ? how.state : how.session;
+  const markup: string = mk.oauth.clientPage({ clientId: "https://my.app/", redirectUri: "https://my.app/cb", name: "My app" });
+  const signedIn: Account = await mk.completeSignIn();
+  const viaOAuth: Account = await mk.oauth.complete(location.href);
+  void tokenEndpoint, state, id0, markup, signedIn, viaOAuth;
+
   const client = mk.client({ origin: "misskey.example", token: "t", rateLimitRetries: 2 });
   // A typed call: params checked, the answer typed.
   const created = await client.request("notes/create", { text: "hi", visibility: "home" });
