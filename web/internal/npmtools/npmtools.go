@@ -20,6 +20,10 @@ const (
 	// Vite 8 needs Node.js ^20.19 or >= 22.12.
 	ESBuild = "esbuild@0.28.2"
 	Vite    = "vite@8.3.8"
+	// The reference MFM parser web/js/mfm.js is tested against
+	// (web/mfm_test.go); it brings @misskey-dev/emoji-data, whose emoji
+	// regex mfm.js's generated pattern is made from.
+	MFMJS = "mfm-js@0.26.0"
 )
 
 var mu sync.Mutex
