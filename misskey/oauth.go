@@ -461,7 +461,10 @@ type SignIn struct {
 // server without metadata, 404, or without S256 gets MiAuth); MiAuth
 // otherwise, with mi (whose Callback defaults to opts.RedirectURI, so that
 // one callback page handles both). opts.Scope defaults to mi.Permission.
-// A failed discovery (network, timeout) is an error: MiAuth would fail too.
+// A discovery that gets no answer or no JSON is followed by a meta call: a
+// server that answers it gets MiAuth (an older one may answer the metadata
+// URL without CORS headers, or with its web page); otherwise the
+// discovery's error is returned, since MiAuth would fail too.
 func StartSignIn(c *Client, origin string, mi MiAuthOptions, opts OAuthOptions, cancel Canceler) (*SignIn, error) {
 	o, err := ParseOrigin(origin, mi.AllowHTTP)
 	if err != nil {
@@ -483,8 +486,18 @@ func StartSignIn(c *Client, origin string, mi MiAuthOptions, opts OAuthOptions, 
 			return nil, err
 		}
 		out := k.Send(cancel)
-		if out.Err != nil {
-			return nil, out.Err
+		if e, _ := out.Err.(*Error); e != nil {
+			// A server without OAuth may answer without CORS headers (a
+			// browser hides such an answer: NETWORK_ERROR) or with its web
+			// client's page (INVALID_RESPONSE): if meta answers, it is there,
+			// without OAuth.
+			if e.Code != CodeNetworkError && e.Code != CodeInvalidResponse {
+				return nil, e
+			}
+			mk, _ := cl.NewCall("meta", nil)
+			if mk.Send(cancel).Err != nil {
+				return nil, e
+			}
 		}
 		if out.Body != nil {
 			server, err := ParseOAuthServer(o, out.Body)

@@ -306,6 +306,33 @@ func TestSignInFallsBackToMiAuth(t *testing.T) {
 	}
 }
 
+// A server that answers the metadata URL with its web page gets MiAuth;
+// one that does not answer at all is NETWORK_ERROR.
+func TestSignInDiscoveryWithoutJSON(t *testing.T) {
+	fake := misskeytest.NewUnstartedServer()
+	fake.DisableOAuth = true
+	h := fake.Handler()
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/.well-known/") {
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte("<!DOCTYPE html><title>Misskey</title>"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	defer web.Close()
+	defer fake.Close()
+	opts := misskey.OAuthOptions{ClientID: "https://app.example/", RedirectURI: "https://app.example/callback"}
+	s, err := misskey.StartSignIn(nil, web.URL, misskey.MiAuthOptions{Permission: []string{"read:account"}}, opts, nil)
+	if err != nil || s.Method != "miauth" {
+		t.Fatalf("%+v %v", s, err)
+	}
+	web.Close()
+	if _, err := misskey.StartSignIn(nil, web.URL, misskey.MiAuthOptions{Permission: []string{"read:account"}}, opts, nil); code(err) != misskey.CodeNetworkError {
+		t.Fatalf("an unreachable server: %v", err)
+	}
+}
+
 func TestParseOAuthServer(t *testing.T) {
 	const o = "https://misskey.example"
 	good := `{"issuer":"https://misskey.example","authorization_endpoint":"https://misskey.example/oauth/authorize","token_endpoint":"https://misskey.example/oauth/token","code_challenge_methods_supported":["S256"],"response_types_supported":["code"],"scopes_supported":["read:account"],"authorization_response_iss_parameter_supported":true}`
