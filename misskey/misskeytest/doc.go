@@ -22,8 +22,8 @@
 // What it implements:
 //
 //   - POST /api/{endpoint} for meta, i, notes/create, notes/show,
-//     notes/delete, notes/timeline, notes/local-timeline,
-//     notes/hybrid-timeline, notes/global-timeline,
+//     notes/children, notes/conversation, notes/delete, notes/timeline,
+//     notes/local-timeline, notes/hybrid-timeline, notes/global-timeline,
 //     notes/reactions/create, notes/reactions/delete, notes/polls/vote,
 //     i/notifications, notifications/mark-all-as-read, emojis (also GET),
 //     drive/files/create (multipart), following/create, i/revoke-token
@@ -39,18 +39,28 @@
 //     Allow form; it denies by posting the Deny form (POST
 //     /miauth/{session}/deny), which, as on the real server, changes nothing
 //     server-side: no token, no redirect, and check keeps answering
-//     {"ok":false}.
+//     {"ok":false} (the fake's page, unlike the real one, links back to
+//     the app's callback, without a session).
 //   - GET /files/{id} serving uploaded drive files (without a CORS header,
-//     as the real server), /identicon/{id} for avatars, and
-//     /emoji/{name}.svg, a generated image for each custom emoji.
+//     as the real server), /identicon/{id}, each user's generated avatar
+//     (a gradient and a symmetric pattern, as Misskey's identicons) until
+//     SetAvatar gives them a drive file, and /emoji/{name}.svg, a
+//     generated image for each custom emoji.
+//   - GET /@{username}, /notes/{id} and /tags/{tag}: small HTML pages
+//     where a real instance's web client shows a user, a note and a
+//     hashtag, with what an anonymous visitor may see, so that an app's
+//     links there lead somewhere.
 //   - GET /streaming, the streaming API over WebSocket (see below).
 //   - OAuth 2.0, as Misskey 2023.9.0 and later provide it (see below).
 //
 // Test helpers act as a user would through the API, with the same
 // effects (notifications, streaming messages): AddUser, Follow, PostNote
 // and PostNoteWith (NoteOptions: text, cw, visibility, reply, renote or
-// quote, files, Poll), AddFile, React, Vote, AddEmoji, IssueToken,
-// Approve, ApproveOAuth, DenyOAuth.
+// quote, files, Poll), AddFile, AddFileWith (a caption, the sensitive
+// flag), SetAvatar, React, Vote, AddEmoji, IssueToken, Approve,
+// ApproveOAuth, DenyOAuth, and SetPolicy (the base role's policies, such
+// as ltlAvailable and gtlAvailable: in meta's and i's "policies", and
+// enforced by the timelines and their channels).
 //
 // # OAuth 2.0
 //
@@ -91,7 +101,8 @@
 // increasing in creation order; a note's createdAt is the time its id
 // encodes. SetClock replaces the clock (for fixed timestamps, or to make
 // a poll expire); ids never go backwards, even when the clock does (see
-// SetClock). Tokens (32 characters) come from a fixed-seed generator, so
+// SetClock). NewUnstartedServerAt sets the clock before alice is
+// created, for content dated in the past. Tokens (32 characters) come from a fixed-seed generator, so
 // two servers hand out the same tokens in the same order.
 //
 // Faults (SetFault) make endpoints slow, hang, drop connections, answer like
@@ -185,6 +196,9 @@
 //     them too, except in its database fallback).
 //   - The real server leaves myReaction out of notes less than 2 seconds
 //     old in timelines (a performance shortcut); the fake always fills it.
+//   - avatarUrl is the drive file's URL (SetAvatar) or /identicon/{id};
+//     the real server sends avatars through its media proxy and names
+//     identicons by username@host.
 //   - No "pollEnded" notification when a poll expires, no "note"
 //     notifications (the fake has no notify-on-post setting), no mutes,
 //     blocks, lists, antennas, channels, roles, clips, federation or

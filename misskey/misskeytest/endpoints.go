@@ -93,6 +93,21 @@ func init() {
 				return c.note(n), nil
 			},
 		},
+		"notes/children": {
+			params: schema{required: []string{"noteId"}, props: props([]prop{{name: "noteId", typ: "string", id: true}}, pagingProps, []prop{
+				{name: "sinceDate", typ: "integer"},
+				{name: "untilDate", typ: "integer"},
+			})},
+			fn: epNoteChildren,
+		},
+		"notes/conversation": {
+			params: schema{required: []string{"noteId"}, props: []prop{
+				{name: "noteId", typ: "string", id: true},
+				{name: "limit", typ: "integer", min: intp(1), max: intp(100)},
+				{name: "offset", typ: "integer"},
+			}},
+			fn: epNoteConversation,
+		},
 		"notes/delete": {
 			requireCredential: true, kind: "write:notes",
 			params: schema{required: []string{"noteId"}, props: []prop{{name: "noteId", typ: "string", id: true}}},
@@ -300,7 +315,7 @@ func epMeta(c *call) (any, *apiError) {
 		"ads":                          []any{},
 		"notesPerOneAd":                0,
 		"serverRules":                  []any{},
-		"policies":                     defaultPolicies(),
+		"policies":                     c.st().policies(),
 		"sentryForFrontend":            nil,
 		"mascotImageUrl":               "/assets/ai.png", // the server's default
 		"clientOptions":                map[string]any{},

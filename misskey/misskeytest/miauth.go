@@ -144,11 +144,15 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 </form>
 <form id="deny-form" method="post" action="{{.DenyAction}}">
 <input type="hidden" name="name" value="{{.Name}}">
+<input type="hidden" name="callback" value="{{.Callback}}">
 <button id="deny" type="submit">Deny</button>
 </form>
 {{- else}}
 <h1 id="title">{{.Title}}</h1>
 <p id="{{.ResultID}}">{{.Message}}</p>
+{{- if .BackURL}}
+<p><a id="back" href="{{.BackURL}}">Back to {{if .Name}}{{.Name}}{{else}}the app{{end}}</a></p>
+{{- end}}
 {{- end}}
 </main>
 </body>
@@ -168,6 +172,7 @@ type pageData struct {
 	DenyAction  string
 	ResultID    string // "result" or "error"
 	Message     string
+	BackURL     string // a link back to the app (Deny), "" for none
 }
 
 func writePage(w http.ResponseWriter, status int, d pageData) {
@@ -253,9 +258,18 @@ func (s *Server) serveAllow(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
-// serveDeny serves the Deny button: nothing changes, no redirect.
+// serveDeny serves the Deny button: nothing changes, no redirect. Unlike
+// the real page, which only says so, it links back to the app: to its
+// callback (an http(s) URL) as given, without a session.
 func (s *Server) serveDeny(w http.ResponseWriter, r *http.Request) {
-	resultPage(w, http.StatusOK, "Denied", "result", "You denied access. You may close this page.")
+	d := pageData{Title: "Denied", ResultID: "result", Message: "You denied access. You may close this page."}
+	if r.ParseForm() == nil {
+		if u, err := url.Parse(r.PostForm.Get("callback")); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			d.BackURL, d.Name = u.String(), r.PostForm.Get("name")
+			d.Message = "You denied access: the app got nothing."
+		}
+	}
+	writePage(w, http.StatusOK, d)
 }
 
 // callbackURL does what the consent page does with a callback:

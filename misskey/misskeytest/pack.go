@@ -14,7 +14,13 @@ func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 func (c *call) st() *state { return c.s.st }
 
-func (c *call) avatarURL(u *userRec) string { return c.origin + "/identicon/" + u.id }
+// avatarURL is the user's avatar (SetAvatar), else the identicon.
+func (c *call) avatarURL(u *userRec) string {
+	if f := c.st().files[u.avatarID]; f != nil {
+		return c.origin + "/files/" + f.id
+	}
+	return c.origin + "/identicon/" + u.id
+}
 
 // userLite packs u like the real "UserLite" schema.
 func (c *call) userLite(u *userRec) map[string]any {
@@ -75,7 +81,7 @@ func (c *call) meDetailed(u *userRec, secrets bool) map[string]any {
 	m := c.userDetailed(u)
 	unread := c.st().unread(u)
 	for k, v := range map[string]any{
-		"avatarId": nil, "bannerId": nil, "isModerator": false, "isAdmin": false,
+		"avatarId": avatarID(c.st(), u), "bannerId": nil, "isModerator": false, "isAdmin": false,
 		"injectFeaturedNote": true, "receiveAnnouncementEmail": true,
 		"alwaysMarkNsfw": false, "autoSensitive": false, "carefulBot": false,
 		"autoAcceptFollowed": true, "noCrawle": false, "preventAiLearning": true,
@@ -88,7 +94,7 @@ func (c *call) meDetailed(u *userRec, secrets bool) map[string]any {
 		"mutedWords": []any{}, "hardMutedWords": []any{}, "mutedInstances": []any{},
 		"notificationRecieveConfig": map[string]any{},
 		"emailNotificationTypes":    []any{}, "achievements": []any{}, "loggedInDays": 1,
-		"policies": defaultPolicies(), "hasUnreadChatMessages": false,
+		"policies": c.st().policies(), "hasUnreadChatMessages": false,
 	} {
 		m[k] = v
 	}

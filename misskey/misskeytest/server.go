@@ -115,7 +115,14 @@ func NewServer() *Server {
 // NewUnstartedServer returns a fake instance that is not yet listening. Set
 // Addr if needed and call Start. Handler can be used without ever starting
 // the server, e.g. to mount it on a listener of the caller's own.
-func NewUnstartedServer() *Server {
+func NewUnstartedServer() *Server { return NewUnstartedServerAt(nil) }
+
+// NewUnstartedServerAt is NewUnstartedServer with the clock set (see
+// SetClock) before the seeded user alice is created, so that a test or a
+// demo can date everything, alice included, in the past; nil is time.Now.
+// Set the clock back with SetClock(nil) once the past is written: ids
+// never go backwards, so what is created later is dated later.
+func NewUnstartedServerAt(now func() time.Time) *Server {
 	s := &Server{
 		Addr:               "127.0.0.1:0",
 		StreamPingInterval: defaultStreamPingInterval,
@@ -124,6 +131,7 @@ func NewUnstartedServer() *Server {
 	}
 	s.closeCtx, s.cancelClose = context.WithCancel(context.Background())
 	s.closed = s.closeCtx.Done()
+	s.st.clock = now
 	s.streams = newStreamHub(s)
 	s.st.streams = s.streams
 	alice := s.st.addUser("alice", "Alice")
@@ -137,6 +145,9 @@ func NewUnstartedServer() *Server {
 	s.mux.HandleFunc("GET /identicon/{id}", s.serveIdenticon)
 	s.mux.HandleFunc("GET /emoji/{file}", s.serveEmoji)
 	s.mux.HandleFunc("GET /streaming", s.serveStreaming)
+	s.mux.HandleFunc("GET /{page}", s.serveUserPage)
+	s.mux.HandleFunc("GET /notes/{id}", s.serveNotePage)
+	s.mux.HandleFunc("GET /tags/{tag}", s.serveTagPage)
 	s.mux.HandleFunc("/.well-known/", s.serveWellKnown)
 	s.mux.HandleFunc("/oauth/", s.serveOAuth)
 	s.handler = http.HandlerFunc(s.serveTracked)

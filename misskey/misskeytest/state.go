@@ -34,6 +34,7 @@ type userRec struct {
 	// lastRead is the id of the newest notification when the user last
 	// read them all (the real latestReadNotification), "" if never.
 	lastRead string
+	avatarID string // the drive file shown as the avatar (SetAvatar), "" for the identicon
 }
 
 type tokenRec struct {
@@ -123,7 +124,8 @@ type state struct {
 	emojis   []*emojiRec // local custom emoji, in the order added
 	miauth   []*tokenRec // tokens created for a MiAuth session, oldest first
 	signedIn *userRec
-	streams  *streamHub // streaming sockets (streaming.go); nil: none
+	streams  *streamHub     // streaming sockets (streaming.go); nil: none
+	policy   map[string]any // SetPolicy's changes to the base policies
 }
 
 func newState() *state {

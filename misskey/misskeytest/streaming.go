@@ -89,6 +89,7 @@ type streamChannel struct {
 	id, name                            string
 	withRenotes, withFiles, withReplies bool
 	tags                                [][]string // hashtag: any group whose tags all match
+	disabled                            bool       // the policies did not allow its timeline when connected
 }
 
 type streamMsg struct {
@@ -362,7 +363,7 @@ func (c *streamConn) handle(h *streamHub, typ string, body map[string]any) {
 		if params == nil && body["params"] != nil {
 			return
 		}
-		if c.connect(name, id, params) && truthy(body["pong"]) {
+		if c.connect(h.s.st, name, id, params) && truthy(body["pong"]) {
 			h.send(c, streamMsg{Type: "connected", Body: map[string]any{"id": id}})
 		}
 	case "disconnect":
@@ -387,7 +388,7 @@ func (c *streamConn) handle(h *streamHub, typ string, body map[string]any) {
 
 // connect opens a channel as the real Connection.connectChannel does,
 // and reports whether it was accepted; refusals are silent.
-func (c *streamConn) connect(name, id string, params map[string]any) bool {
+func (c *streamConn) connect(st *state, name, id string, params map[string]any) bool {
 	spec, ok := streamChannelSpecs[name]
 	if !ok || id == "" {
 		return false
@@ -411,6 +412,7 @@ func (c *streamConn) connect(name, id string, params map[string]any) bool {
 		withRenotes: truthyOr(params, "withRenotes", true),
 		withFiles:   truthyOr(params, "withFiles", false),
 		withReplies: truthyOr(params, "withReplies", false),
+		disabled:    !st.channelAllowed(name),
 	}
 	if name == "hashtag" {
 		groups, _ := params["q"].([]any)
@@ -497,6 +499,9 @@ func noteTags(n *noteRec) []string { return n.tags }
 func (h *streamHub) noteMatches(c *streamConn, ch *streamChannel, n *noteRec) bool {
 	st := h.s.st
 	me := c.user
+	if ch.disabled {
+		return false
+	}
 	home := func() bool {
 		return me != nil && (n.user == me || (me.following[n.user.id] && st.canSee(n, me)))
 	}

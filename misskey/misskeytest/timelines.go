@@ -146,6 +146,9 @@ func epHomeTimeline(c *call) (any, *apiError) {
 
 func epLocalTimeline(c *call) (any, *apiError) {
 	me := c.user
+	if !c.st().allows("ltlAvailable") {
+		return nil, errLTLDisabled
+	}
 	withReplies, withFiles := boolOr(c.params, "withReplies", false), boolOr(c.params, "withFiles", false)
 	if withReplies && withFiles {
 		return nil, errLocalBothRepliesFiles
@@ -155,6 +158,9 @@ func epLocalTimeline(c *call) (any, *apiError) {
 
 func epHybridTimeline(c *call) (any, *apiError) {
 	st, me := c.st(), c.user
+	if !st.allows("ltlAvailable") {
+		return nil, errSTLDisabled
+	}
 	withReplies, withFiles := boolOr(c.params, "withReplies", false), boolOr(c.params, "withFiles", false)
 	if withReplies && withFiles {
 		return nil, errHybridBothRepliesFiles
@@ -166,6 +172,9 @@ func epHybridTimeline(c *call) (any, *apiError) {
 }
 
 func epGlobalTimeline(c *call) (any, *apiError) {
+	if !c.st().allows("gtlAvailable") {
+		return nil, errGTLDisabled
+	}
 	withFiles := boolOr(c.params, "withFiles", false)
 	if !boolOr(c.params, "withRenotes", true) {
 		// The global timeline's own query: a renote without text, files

@@ -5,12 +5,8 @@ package misskeytest
 import (
 	"bytes"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"net/http"
 	"strings"
-	"sync"
 )
 
 // AddUser creates a local user. It panics if username is not 1-20 of
@@ -150,26 +146,4 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", f.typ)
 	w.Header().Set("Cache-Control", "max-age=31536000, immutable")
 	http.ServeContent(w, r, "", f.createdAt, bytes.NewReader(f.data))
-}
-
-var identicon = sync.OnceValue(func() []byte {
-	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
-	for i := range img.Pix {
-		img.Pix[i] = 0xff
-	}
-	for y := 2; y < 6; y++ {
-		for x := 2; x < 6; x++ {
-			img.Set(x, y, color.RGBA{0x86, 0xb3, 0x00, 0xff})
-		}
-	}
-	var b bytes.Buffer
-	_ = png.Encode(&b, img)
-	return b.Bytes()
-})
-
-// serveIdenticon serves the same small PNG for every avatar URL.
-func (s *Server) serveIdenticon(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	w.Write(identicon())
 }
