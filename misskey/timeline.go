@@ -1,6 +1,7 @@
 package misskey
 
 import (
+	"slices"
 	"strconv"
 	"sync"
 )
@@ -87,6 +88,9 @@ type FeedItem struct {
 	ID string
 	// Raw is its JSON, as the server packed it, with the updates applied.
 	Raw []byte
+	// appear is the id of the note it shows (a pure renote's renoted
+	// note), once known.
+	appear string
 }
 
 // FeedUpdate is one batch of changes to a feed's items. Applied in this
@@ -136,16 +140,11 @@ type feed struct {
 // additions with their final indices; items beyond max are dropped from
 // the end and returned as removals.
 func (f *feed) insert(in []FeedItem, u *FeedUpdate) {
-	have := make(map[string]bool, len(f.items))
-	for _, it := range f.items {
-		have[it.ID] = true
-	}
 	var add []FeedItem
 	for _, it := range in {
-		if it.ID == "" || have[it.ID] {
+		if it.ID == "" || f.has(it.ID) || slices.ContainsFunc(add, func(a FeedItem) bool { return a.ID == it.ID }) {
 			continue
 		}
-		have[it.ID] = true
 		add = append(add, it)
 	}
 	if len(add) == 0 {
@@ -205,6 +204,21 @@ func (f *feed) remove(match func(FeedItem) bool, u *FeedUpdate) {
 
 // sortDesc sorts items newest (greatest id) first: an insertion sort, for
 // the small batches a page brings, without generic sort code in the wasm.
+// has reports whether an item has this id: a binary search of the items,
+// which are in descending order of id.
+func (f *feed) has(id string) bool {
+	lo, hi := 0, len(f.items)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if f.items[m].ID > id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(f.items) && f.items[lo].ID == id
+}
+
 func sortDesc(items []FeedItem) {
 	for i := 1; i < len(items); i++ {
 		for j := i; j > 0 && items[j].ID > items[j-1].ID; j-- {
@@ -264,6 +278,7 @@ func itemID(raw []byte) string {
 // up after every reconnect. It is only changed on the stream's goroutine,
 // but for the snapshot its readers see.
 type live struct {
+	want     map[string]bool // resubscribe's, kept between calls
 	c        *Client
 	s        *Stream
 	ev       FeedEvents
@@ -586,12 +601,21 @@ func (l *live) emit(u *FeedUpdate, unread bool) {
 // resubscribe follows the newest maxSubs notes (the note a pure renote
 // shows, for a renote), and no other.
 func (l *live) resubscribe() {
-	want := map[string]bool{}
-	for i, it := range l.feed.items {
+	want := l.want
+	if want == nil {
+		want = map[string]bool{}
+		l.want = want
+	}
+	clear(want)
+	for i := range l.feed.items {
 		if i >= l.maxSubs {
 			break
 		}
-		want[appearID(it.Raw, it.ID)] = true
+		it := &l.feed.items[i]
+		if it.appear == "" { // parsed once per item, not once per update
+			it.appear = appearID(it.Raw, it.ID)
+		}
+		want[it.appear] = true
 	}
 	for id := range l.subs {
 		if !want[id] {

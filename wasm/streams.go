@@ -264,9 +264,10 @@ func (b *bindings) feedFuncs() []any {
 				return nil, argError("the feed is closed")
 			}
 			switch op {
-			case "catchup":
-				f.s.Reconnect()
-				if f.tl != nil {
+			case "catchup": // a stream that is down catches up once it is back
+				if f.s.State() != misskey.StateOpen {
+					f.s.Reconnect()
+				} else if f.tl != nil {
 					f.tl.Catchup()
 				} else {
 					f.nf.Catchup()

@@ -41,6 +41,15 @@ globalThis.Go.prototype._resume = function () { window.goEntries++; return resum
 load().then((mk) => { window.mk = mk; }, (err) => { window.loadError = String(err); });
 `
 
+// memTestJS loads the library like libTestJS, keeping the wasm instance,
+// whose memory a test can then measure (window.wasmMemory()).
+const memTestJS = `import "./dist/wasm_exec.js";
+import { load } from "./dist/misskey.js";
+const run = globalThis.Go.prototype.run;
+globalThis.Go.prototype.run = function (inst) { window.wasmMemory = () => inst.exports.mem.buffer.byteLength; return run.call(this, inst); };
+load().then((mk) => { window.mk = mk; }, (err) => { window.loadError = String(err); });
+`
+
 func libTestServer(t *testing.T) string {
 	mux := http.NewServeMux()
 	mux.Handle("/dist/", http.StripPrefix("/dist/", staticFiles(testDist)))
@@ -55,6 +64,14 @@ func libTestServer(t *testing.T) string {
 	mux.HandleFunc("/count.html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte(strings.Replace(libTestHTML, "lib-test.js", "count-test.js", 1)))
+	})
+	mux.HandleFunc("/mem.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(strings.Replace(libTestHTML, "lib-test.js", "mem-test.js", 1)))
+	})
+	mux.HandleFunc("/mem-test.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		w.Write([]byte(memTestJS))
 	})
 	mux.HandleFunc("/count-test.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript")
