@@ -158,8 +158,11 @@ const uploadEndpoint = "drive/files/create"
 // NewUpload prepares a drive upload: a multipart POST of file with the
 // fields of opts and the token as "i". file is an io.Reader, or a
 // platform's own file (misskey/browser.Blob). It is sent again after a rate
-// limit only when it is an io.Seeker (a file, a bytes or strings Reader, a
-// Blob), rewound to where it stood.
+// limit only when it can be rewound to where it stood: a Rewinder (a
+// browser.Blob), and in native builds also any io.Seeker (a file, a bytes
+// or strings Reader). (In a js build, a Seek called through an interface
+// would keep os.File's in the wasm: 1.8 KB gzip, measured.)
+
 func (c *Client) NewUpload(file io.Reader, opts UploadOptions) (*Call, error) {
 	if file == nil {
 		return nil, c.fail(uploadEndpoint, &Error{Code: CodeInvalidArgument, Message: "upload needs a file"})
@@ -187,14 +190,8 @@ func (c *Client) NewUpload(file io.Reader, opts UploadOptions) (*Call, error) {
 	k := c.newCall(uploadEndpoint, kindAPI, c.Origin+"/api/"+uploadEndpoint, nil)
 	k.upload = true
 	k.once = true
-	if sk, ok := file.(io.Seeker); ok {
-		if start, err := sk.Seek(0, io.SeekCurrent); err == nil {
-			k.once = false
-			k.rewind = func() error {
-				_, err := sk.Seek(start, io.SeekStart)
-				return err
-			}
-		}
+	if k.rewind = rewinder(file); k.rewind != nil {
+		k.once = false
 	}
 	k.req.Header = nil // the transport sets multipart's content type
 	k.req.Form = form
@@ -518,3 +515,9 @@ func requestBody(params []byte, token string) ([]byte, error) {
 
 // MaxParamsBytes is the real server's cap on a JSON body (1 MiB).
 const MaxParamsBytes = 1 << 20
+
+// Rewinder is a file that can be sent again from where it stood when the
+// upload was prepared (see NewUpload).
+type Rewinder interface {
+	Rewind() error
+}

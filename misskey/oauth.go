@@ -23,7 +23,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"strings"
 )
 
@@ -215,14 +214,35 @@ func randomString(n int) (string, error) {
 	if _, err := rand.Read(b); err != nil {
 		return "", &Error{Code: CodeInvalidArgument, Message: "no random source", Err: err}
 	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
+	return base64URL(b), nil
+}
+
+// base64URL is b in base64url without padding (RFC 4648 §5), as PKCE
+// writes verifiers and challenges.
+func base64URL(b []byte) string {
+	const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	out := make([]byte, 0, (len(b)*8+5)/6)
+	for i := 0; i < len(b); i += 3 {
+		var v uint32
+		n := min(len(b)-i, 3)
+		for k := range 3 {
+			v <<= 8
+			if k < n {
+				v |= uint32(b[i+k])
+			}
+		}
+		for k := range n + 1 {
+			out = append(out, digits[v>>(18-6*k)&63])
+		}
+	}
+	return string(out)
 }
 
 // PKCEChallenge is the S256 code challenge of verifier (RFC 7636 §4.2):
 // base64url(SHA-256(verifier)) without padding.
 func PKCEChallenge(verifier string) string {
 	sum := sha256.Sum256([]byte(verifier))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
+	return base64URL(sum[:])
 }
 
 // OAuthCallback is what the server put in the redirect URI's query.

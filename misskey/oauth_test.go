@@ -3,6 +3,8 @@
 package misskey_test
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -15,8 +17,19 @@ import (
 	"github.com/misskey-wasm/misskey-wasm/misskey/misskeytest"
 )
 
-// RFC 7636 appendix B.
+// RFC 7636 appendix B, and base64url against the standard library's.
 func TestPKCEChallengeRFC7636(t *testing.T) {
+	for n := range 70 {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(i*37 + n)
+		}
+		// The challenge of a verifier is base64url(SHA-256(verifier)).
+		sum := sha256.Sum256(b)
+		if got, want := misskey.PKCEChallenge(string(b)), base64.RawURLEncoding.EncodeToString(sum[:]); got != want {
+			t.Fatalf("challenge of %x: %q, want %q", b, got, want)
+		}
+	}
 	if got := misskey.PKCEChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"); got != "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" {
 		t.Fatalf("challenge %q", got)
 	}
@@ -93,8 +106,8 @@ func TestOAuthFlow(t *testing.T) {
 		t.Fatalf("discover: %+v, %v", srv, err)
 	}
 	s := e.start(t, "read:account", "write:notes")
-	if s.Method != "oauth" {
-		t.Fatalf("method %q", s.Method)
+	if s.Method != "oauth" || len(s.ID) != 22 { // 16 random bytes in base64url
+		t.Fatalf("method %q, state %q", s.Method, s.ID)
 	}
 	u, _ := url.Parse(s.URL)
 	q := u.Query()

@@ -1,7 +1,6 @@
 package misskey
 
 import (
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"sync"
@@ -504,7 +503,10 @@ func (s *Stream) backoff() time.Duration {
 	if bound > s.opts.MaxBackoff || bound <= 0 {
 		bound = s.opts.MaxBackoff
 	}
-	return bound/2 + rand.N(bound/2+1)
+	// The jitter: a few bits of the clock (math/rand would cost the wasm
+	// build 2 KB), mixed so that streams started together spread out.
+	x := uint64(time.Now().UnixNano()) * 0x9E3779B97F4A7C15
+	return bound/2 + time.Duration((x>>33)%uint64(bound/2+1))
 }
 
 func (s *Stream) scheduleReconnect() {

@@ -1,7 +1,6 @@
 package misskey
 
 import (
-	"slices"
 	"strconv"
 	"sync"
 )
@@ -142,16 +141,23 @@ type feed struct {
 func (f *feed) insert(in []FeedItem, u *FeedUpdate) {
 	var add []FeedItem
 	for _, it := range in {
-		if it.ID == "" || f.has(it.ID) || slices.ContainsFunc(add, func(a FeedItem) bool { return a.ID == it.ID }) {
-			continue
+		if it.ID != "" && !f.has(it.ID) {
+			add = append(add, it)
 		}
-		add = append(add, it)
 	}
 	if len(add) == 0 {
 		return
 	}
-	// Newest first: a merge of the sorted additions into the items.
+	// Newest first, each once: a merge of the sorted additions into the items.
 	sortDesc(add)
+	k := 0
+	for _, it := range add {
+		if k == 0 || it.ID != add[k-1].ID {
+			add[k] = it
+			k++
+		}
+	}
+	add = add[:k]
 	merged := make([]FeedItem, 0, len(f.items)+len(add))
 	added := map[string]bool{}
 	i, j := 0, 0

@@ -123,3 +123,20 @@ func (p *progressReader) Read(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// rewinder is how an upload's file is rewound in a native build: a
+// Rewinder, else any io.Seeker, from where it stands now.
+func rewinder(file io.Reader) func() error {
+	if r, ok := file.(Rewinder); ok {
+		return r.Rewind
+	}
+	sk, ok := file.(io.Seeker)
+	if !ok {
+		return nil
+	}
+	start, err := sk.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil
+	}
+	return func() error { _, err := sk.Seek(start, io.SeekStart); return err }
+}

@@ -216,29 +216,29 @@ func CheckCallback(callback string) error {
 // Allow). An unknown name is an INVALID_ARGUMENT *Error that names it: the
 // real consent page would silently drop it.
 func NormalizePermissions(names []string, extra []string) ([]string, error) {
-	known := make(map[string]bool, len(Permissions)+len(extra))
-	for _, p := range Permissions {
-		known[p] = true
-	}
-	for _, p := range extra {
-		if p = strings.TrimSpace(p); p != "" && !strings.ContainsAny(p, ", \t\r\n") {
-			known[p] = true
-		}
-	}
 	out := make([]string, 0, len(names))
-	seen := map[string]bool{}
 	for _, n := range names {
 		n = strings.TrimSpace(n)
-		if n == "" || seen[n] {
+		if n == "" || has(out, n) {
 			continue
 		}
-		if !known[n] {
+		if !has(Permissions, n) && !hasTrimmed(extra, n) {
 			return nil, invalidArgument("unknown permission %q (the consent page would drop it silently)", n)
 		}
-		seen[n] = true
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// hasTrimmed reports whether list holds s once trimmed of space, and
+// without a comma or space inside (an extra permission name).
+func hasTrimmed(list []string, s string) bool {
+	for _, p := range list {
+		if strings.TrimSpace(p) == s && !strings.ContainsAny(s, ", \t\r\n") {
+			return true
+		}
+	}
+	return false
 }
 
 // SplitPermissions splits a comma-separated permission list.

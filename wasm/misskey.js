@@ -232,8 +232,8 @@ function makeGlue() {
   // transport is the core's Transport in the bindings: one request with
   // fetch, or with XMLHttpRequest when progress is asked for (the only way
   // to hear an upload's progress). body is a string, undefined (GET), or the
-  // fields of a form, [[name, value, fileName?], …], with Blob values for
-  // files. done hears (status, type, contentType, retryAfter,
+  // fields of a form, [name, value, fileName, …], with a Blob as the value
+  // of a file. done hears (status, type, contentType, retryAfter,
   // contentLength, Uint8Array|null), or (-1, name, message) of the reason
   // when no answer came.
   // It returns abort().
@@ -241,9 +241,9 @@ function makeGlue() {
     let data = body;
     if (isArray(body)) {
       data = new FormData();
-      for (const [name, value, file] of body) {
-        if (file) data.append(name, value, file);
-        else data.append(name, value);
+      for (let i = 0; i + 2 < body.length; i += 3) {
+        if (body[i + 2]) data.append(body[i], body[i + 1], body[i + 2]);
+        else data.append(body[i], body[i + 1]);
       }
     }
     const fail = (reason) => done(-1, ...named(reason));

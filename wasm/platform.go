@@ -10,7 +10,6 @@ package main
 
 import (
 	"errors"
-	"io"
 	"strings"
 	"sync"
 
@@ -22,15 +21,16 @@ import (
 // request; Go waits for its answer on the call's goroutine.
 type glueTransport struct{ g glue }
 
-// jsFile is a Blob or File to upload: the transport sends it as it is. It
-// is an io.Seeker that stays at 0, so that a rate-limited upload is sent
-// again.
+// jsFile is a Blob or File to upload: the transport sends it as it is,
+// again after a rate limit (Rewind).
 type jsFile struct{ v safejs.Value }
 
 func (f *jsFile) Read([]byte) (int, error) {
 	return 0, errors.New("a Blob is sent by the browser, not read")
 }
-func (f *jsFile) Seek(int64, int) (int64, error) { return 0, nil }
+
+// Rewind: the browser reads a Blob from its start at every send.
+func (f *jsFile) Rewind() error { return nil }
 
 func (t glueTransport) Do(req *misskey.Request) (*misskey.Response, error) {
 	var body any = safejs.Undefined()
@@ -38,15 +38,17 @@ func (t glueTransport) Do(req *misskey.Request) (*misskey.Response, error) {
 		body = string(req.Body)
 	}
 	if req.Form != nil {
-		fields := make([]any, 0, len(req.Form))
+		fields := make([]any, 0, 3*len(req.Form))
 		for _, f := range req.Form {
-			if f.File == nil {
-				fields = append(fields, []any{f.Name, f.Value})
-			} else if file, ok := f.File.(*jsFile); ok {
-				fields = append(fields, []any{f.Name, file.v, f.FileName})
-			} else {
-				return nil, argError("a file of this transport must be a Blob")
+			var value any = f.Value
+			if f.File != nil {
+				file, ok := f.File.(*jsFile)
+				if !ok {
+					return nil, argError("a file of this transport must be a Blob")
+				}
+				value = file.v
 			}
+			fields = append(fields, f.Name, value, f.FileName)
 		}
 		body = fields
 	}
@@ -215,4 +217,4 @@ func (s *jsSocket) Close() {
 	s.release()
 }
 
-var _ io.Seeker = (*jsFile)(nil)
+var _ misskey.Rewinder = (*jsFile)(nil)

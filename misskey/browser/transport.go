@@ -256,6 +256,12 @@ func (b *Blob) Read(p []byte) (int, error) {
 }
 
 // Seek moves where Read reads next; a Blob can so be sent again.
+// Rewind puts the Blob back to its start (see misskey.NewUpload).
+func (b *Blob) Rewind() error {
+	b.pos = 0
+	return nil
+}
+
 func (b *Blob) Seek(offset int64, whence int) (int64, error) {
 	switch whence {
 	case io.SeekCurrent:
