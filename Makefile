@@ -7,6 +7,9 @@ FAKE_ADDR ?= 127.0.0.1:8081
 # The demo's server and build tool, built once (not `go run`: it turns the
 # server's clean exit on Ctrl-C into exit status 1).
 SERVER := $(DIST)/.bin/misskey-wasm-demo
+# fg runs the server with the terminal's foreground to itself, so that
+# Ctrl-C stops the server alone and make exits 0 (web/internal/fg).
+FG := $(DIST)/.bin/fg
 # go.mod names the toolchain (a patch release with the standard library's
 # security fixes); let the go command fetch it from the module proxy.
 export GOTOOLCHAIN := auto
@@ -46,10 +49,11 @@ build:
 	  ""|*[!A-Za-z0-9._~/-]*) echo "$$line" ;; \
 	  *) n=$$((n + 1)); if [ $$((n % 20)) = 1 ]; then echo "make: … compiling $$line (package $$n)"; fi ;; \
 	  esac; done; }
+	@$(GO) build -o $(FG) ./web/internal/fg
 	$(SERVER) -build $(DIST)
 
 serve: build
-	$(SERVER) -dist $(DIST) -addr $(ADDR) -fake-addr $(FAKE_ADDR)
+	$(FG) $(SERVER) -dist $(DIST) -addr $(ADDR) -fake-addr $(FAKE_ADDR)
 
 vet:
 	test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || (gofmt -l . && false)
