@@ -1,27 +1,41 @@
-// The misskey-wasm demo: sign in to a Misskey instance with MiAuth, see the
-// profile, post notes (with an image), read the home timeline, react,
-// delete, and keep several accounts. Plain ES modules, no build step; the
+// The misskey-wasm demo: a small Misskey client. Sign in to an instance
+// (OAuth 2.0 where it can, else MiAuth), read the home, local, social and
+// global timelines live, notes in MFM with renotes, replies, quotes,
+// pictures and polls, react, post (pictures with descriptions, content
+// warnings, replies and quotes), read notifications, open a note's
+// thread, and keep several accounts. Plain ES modules, no build step; the
 // library is loaded from ./dist/ (relative, so web/ + dist/ work on any
 // static host, under any sub-path).
 
-import { $, busy, h, image, link } from "./js/dom.js";
+import { $, busy, h, icon, image, link, remember } from "./js/dom.js";
 import { describeError, hostOf } from "./js/errors.js";
-import { LIKE, acct, renderNote } from "./js/notes.js";
+import { acct, closeMenus, excerpt, fullTime, nameOf, plainName, reactionName, renderNote, userUrl, when } from "./js/notes.js";
+import { pickReaction, setupPicker } from "./js/picker.js";
+import { openImage, setupViewer } from "./js/viewer.js";
+import { closeComposer, composeFor, count, resetComposer, setupComposer } from "./js/compose.js";
 
 const APP_NAME = "misskey-wasm demo";
 const PAGE_SIZE = 20;
-const DEFAULT_PERMISSIONS = ["read:account", "write:notes", "read:notifications", "write:reactions", "write:drive", "read:drive"];
+const DEFAULT_PERMISSIONS = ["read:account", "write:notes", "read:notifications", "write:notifications", "write:reactions", "write:votes", "write:drive", "read:drive"];
 // Shown in the two main columns; the rest (about 80) go under "More permissions".
 const COMMON_PERMISSIONS = [
   "read:account", "write:account", "write:notes", "read:notifications", "write:notifications",
-  "read:reactions", "write:reactions", "read:drive", "write:drive", "read:following", "write:following",
+  "read:reactions", "write:reactions", "write:votes", "read:drive", "write:drive", "read:following", "write:following",
   "read:favorites", "write:favorites",
 ];
 const KEY_CURRENT = "misskey-wasm-demo:current"; // origin and user id of the current account (no token)
-const KEY_PENDING = "misskey-wasm-demo:pending"; // the sign-in in progress, to tell the user when they come back
+const KEY_PENDING = "misskey-wasm-demo:pending"; // the MiAuth sign-in in progress, to tell the user when they come back
+const KINDS = ["home", "local", "social", "global"];
+const KIND_TITLES = { home: "Home timeline", local: "Local timeline", social: "Social timeline", global: "Global timeline" };
+const KIND_HINTS = {
+  home: "No notes yet. Post one, or follow someone on your instance.",
+  local: "No public notes on this instance yet.",
+  social: "No notes yet: this shows your home timeline and the local one together.",
+  global: "No public notes known to this instance yet.",
+};
 
 let mk = null; // the library
-let defaultInstance = "";
+let config = { defaultInstance: "", oauthOnLoopback: false };
 
 // What is on screen now. gen changes with the account, so that late
 // answers for a previous account are dropped.
@@ -29,10 +43,17 @@ const state = {
   account: null,
   client: null,
   me: null,
+  meta: null,
   gen: 0,
-  oldestId: null,
-  loadingTimeline: false,
-  live: null, // { account, stream } while the timeline is live
+  emojis: { list: [], map: new Map() },
+  feeds: {}, // kind → { kind, tl, list, items: Map id → li, loaded, end, error }
+  notifs: null, // { feed, loaded, list, unreadAtOpen }
+  view: "",
+  kind: "home",
+  threadId: null,
+  ui: new Map(), // note id → view state (content warning open, folded, pictures shown)
+  overrides: new Map(), // note id → the note as notes/show gave it after an action of ours
+  scroll: {}, // view key → scrollY
 };
 
 // ─── Start ──────────────────────────────────────────────────────────────
@@ -53,11 +74,26 @@ async function boot() {
     return;
   }
   $("version").textContent = " " + mk.version;
-  defaultInstance = await readConfig();
+  config = { ...config, ...(await readConfig()) };
   buildPermissionPicker();
+  setupPicker();
+  setupViewer();
+  setupComposer({
+    client: () => state.client,
+    account: () => state.account,
+    host: () => hostOf(state.account.origin),
+    maxLength: () => (state.meta && typeof state.meta.maxNoteTextLength === "number" ? state.meta.maxNoteTextLength : 3000),
+    noteCtx,
+    toast,
+    showError,
+    status,
+    gen: () => state.gen,
+    onPosted,
+  });
   wireEvents();
 
-  if (new URLSearchParams(location.search).has("session")) {
+  const q = new URLSearchParams(location.search);
+  if (q.has("session") || q.has("code") || q.has("error")) {
     await finishSignIn();
   } else {
     route();
@@ -80,35 +116,42 @@ function showLoadProgress({ loaded, total }) {
   }
 }
 
-/** config.json's defaultInstance, or "" (a static host has no config.json). */
+/** config.json (the demo's server writes it; a static host has none). */
 async function readConfig() {
   try {
     const res = await fetch("./config.json", { cache: "no-store", credentials: "same-origin" });
-    if (!res.ok) return "";
+    if (!res.ok) return {};
     const cfg = await res.json();
-    return cfg && typeof cfg.defaultInstance === "string" ? cfg.defaultInstance : "";
+    return {
+      defaultInstance: cfg && typeof cfg.defaultInstance === "string" ? cfg.defaultInstance : "",
+      oauthOnLoopback: !!(cfg && cfg.oauthOnLoopback === true),
+    };
   } catch {
-    return "";
+    return {};
   }
 }
 
-/** Shows the current account, or the sign-in form when there is none. */
+/** Shows the view the address asks for, or the sign-in form when there is no account. */
 function route() {
-  const accounts = mk.accounts.list();
   const pending = readPending();
   if (pending) {
     showSignIn({ pending });
     return;
   }
-  const account = pickCurrent(accounts);
-  if (account) showApp(account);
-  else showSignIn();
+  const account = pickCurrent(mk.accounts.list());
+  if (!account) {
+    showSignIn();
+    return;
+  }
+  if (!state.account || keyOf(state.account) !== keyOf(account)) showApp(account);
+  else showRoute();
 }
 
 function showView(name) {
   $("boot").hidden = name !== "boot";
   $("signin").hidden = name !== "signin";
   $("app").hidden = name !== "app";
+  $("compose-fab").hidden = name !== "app";
   renderAccountBar(name);
 }
 
@@ -135,24 +178,96 @@ function chosenPermissions() {
   return [...document.querySelectorAll('input[name="permission"]:checked')].map((i) => i.value);
 }
 
-/** The normalized origin for what is typed, shown under the field. */
+/**
+ * What the instance field holds, as an address for parseOrigin: a host or
+ * URL, "@user@host" or "user@host", or a profile or note URL
+ * ("https://misskey.io/@alice") stand for their instance.
+ * → { address } or { error: a sentence }.
+ */
+function instanceAddress(raw) {
+  const found = instanceHost(raw);
+  // A loopback host without a scheme is a server on this computer: http (as parseOrigin allows for loopback).
+  if (found.address && !/^[a-z]+:\/\//i.test(found.address) && isLoopback(found.address.replace(/:\d+$/, "").toLowerCase())) {
+    return { address: "http://" + found.address };
+  }
+  return found;
+}
+
+function instanceHost(raw) {
+  const v = raw.trim();
+  if (!v) return { error: "Enter your instance's address, for example misskey.io, or your @user@host." };
+  let m = /^@?[\w.-]+@([^@\s/]+)$/.exec(v);
+  if (m) return { address: m[1] };
+  if (/^@[\w.-]+$/.test(v)) return { error: `Add your instance to ${v}: for example ${v}@misskey.io.` };
+  if (/^https?:\/\//i.test(v)) {
+    try {
+      return { address: new URL(v).origin };
+    } catch {
+      return { error: `“${v}” is not a web address.` };
+    }
+  }
+  m = /^([^/\s]+)\/\S*$/.exec(v); // misskey.io/@alice
+  if (m) return { address: m[1] };
+  return { address: v };
+}
+
+/** The normalized origin for what is typed, or null; says so under the field. */
 function previewOrigin() {
-  const value = $("instance").value.trim();
+  const value = $("instance").value;
   const out = $("origin-preview");
   out.classList.remove("error-text");
-  if (!value) {
-    out.textContent = "Enter your instance's address, for example misskey.io.";
+  $("instance").removeAttribute("aria-invalid");
+  const parsed = instanceAddress(value);
+  let origin = null;
+  if (parsed.address) {
+    try {
+      origin = mk.parseOrigin(parsed.address);
+    } catch {
+      parsed.error = /^http:\/\//i.test(parsed.address)
+        ? `“${value.trim()}” uses http://, which only works for this computer's own addresses: use https://.`
+        : `“${value.trim()}” is not an instance address. Type a host like misskey.io, or your @user@host.`;
+    }
+  }
+  $("fake-note").hidden = !(origin && config.defaultInstance && origin === safeParse(config.defaultInstance));
+  renderMethodNote(origin);
+  if (!origin) {
+    if (value.trim()) {
+      out.classList.add("error-text");
+      $("instance").setAttribute("aria-invalid", "true");
+    }
+    out.textContent = parsed.error;
     return null;
   }
+  out.textContent = "";
+  out.append("You will be sent to ", h("strong", { class: "origin" }, origin), " to approve this app.");
+  return origin;
+}
+
+function safeParse(o) {
   try {
-    const origin = mk.parseOrigin(value);
-    out.textContent = "";
-    out.append("You will be sent to ", h("strong", { class: "origin" }, origin), " to approve this app.");
-    return origin;
-  } catch (err) {
-    out.classList.add("error-text");
-    out.textContent = describeError(err).message;
-    return null;
+    return mk.parseOrigin(o);
+  } catch {
+    return "";
+  }
+}
+
+const isLoopback = (host) => host === "localhost" || host.endsWith(".localhost") || /^127\./.test(host) || host === "[::1]";
+const isPrivate = (host) => isLoopback(host) || /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host) || host.endsWith(".local") || !host.includes(".");
+
+/** The client_id page for OAuth 2.0, or null when this page cannot use OAuth (and MiAuth is used). */
+function oauthClientId() {
+  const here = new URL(location.href);
+  const publicHttps = here.protocol === "https:" && !isPrivate(here.hostname);
+  if (!publicHttps && !(config.oauthOnLoopback && isLoopback(here.hostname))) return null;
+  return new URL("./client.html", here).href;
+}
+
+function renderMethodNote() {
+  const out = $("method-note");
+  if (oauthClientId()) {
+    out.textContent = "Signs in with OAuth 2.0 where the instance offers it (Misskey 2023.9 and later), and with MiAuth on older ones.";
+  } else {
+    out.textContent = `Signs in with MiAuth: this page runs on ${location.host}, and a real Misskey only accepts OAuth 2.0 from an app whose client page it can fetch over https on a public domain.`;
   }
 }
 
@@ -171,7 +286,7 @@ function showSignIn(opts = {}) {
   submit.disabled = false;
   submit.removeAttribute("aria-busy");
   submit.textContent = "Sign in";
-  const origin = opts.origin || (opts.pending && opts.pending.origin) || $("instance").value || defaultInstance;
+  const origin = opts.origin || (opts.pending && opts.pending.origin) || $("instance").value || config.defaultInstance;
   $("instance").value = origin;
   if (opts.permission) {
     const box = document.querySelector(`input[name="permission"][value="${CSS.escape(opts.permission)}"]`);
@@ -182,11 +297,10 @@ function showSignIn(opts = {}) {
   if (opts.focus) $("instance").focus();
 }
 
-function startSignIn(event) {
+async function startSignIn(event) {
   event.preventDefault();
-  const value = $("instance").value.trim();
-  if (!value) {
-    previewOrigin();
+  const origin = previewOrigin();
+  if (!origin) {
     $("instance").focus();
     return;
   }
@@ -195,29 +309,64 @@ function startSignIn(event) {
     toast({ type: "error", message: "Choose at least one permission to ask for." });
     return;
   }
-  const icon = new URL("./icon.svg", location.href);
-  let started;
-  try {
-    // redirect: true navigates to the instance's consent page right away;
-    // the callback is this page (without query and fragment).
-    started = mk.miauth.start({
-      origin: value,
-      name: APP_NAME,
-      icon: icon.protocol === "https:" || icon.protocol === "http:" ? icon.href : undefined,
-      permission,
-      redirect: true,
-    });
-  } catch (err) {
-    toast({ type: "error", message: describeError(err).message });
+  const gen = state.gen;
+  const host = hostOf(origin);
+  const done = busy($("signin-submit"), `Checking ${host}…`);
+  // Ask the instance first: an address that is not a Misskey server must
+  // not send the user to the browser's own error page.
+  const problem = await checkInstance(origin);
+  if (gen !== state.gen) return;
+  if (problem) {
+    done();
+    toast({ type: "error", message: problem, scope: "signin" });
     $("instance").focus();
     return;
   }
-  writePending({ origin: started.origin, session: started.session, at: Date.now() });
-  busy($("signin-submit"), "Opening " + hostOf(started.origin) + "…");
-  status("Taking you to " + hostOf(started.origin) + " to approve the sign-in…");
+  const icon = new URL("./icon.svg", location.href);
+  const clientId = oauthClientId();
+  try {
+    $("signin-submit").textContent = `Opening ${host}…`;
+    const started = await mk.signIn({
+      origin,
+      name: APP_NAME,
+      icon: icon.protocol === "https:" || icon.protocol === "http:" ? icon.href : undefined,
+      permission,
+      clientId: clientId || undefined,
+      redirectUri: clientId ? new URL("./", location.href).href : undefined,
+      redirect: false,
+    });
+    if (started.method === "miauth") writePending({ origin: started.origin, session: started.session, at: Date.now() });
+    status(`Taking you to ${host} to approve the sign-in…`);
+    location.assign(started.url);
+  } catch (err) {
+    done();
+    toast({ type: "error", message: "The sign-in could not start. " + describeError(err, origin).message, scope: "signin" });
+    $("instance").focus();
+  }
 }
 
-/** Back from the consent page with ?session=: finish the sign-in. */
+/** Whether origin answers meta as a Misskey server: null if so, else a sentence. */
+async function checkInstance(origin) {
+  const host = hostOf(origin);
+  try {
+    const meta = await mk.client(origin).request("meta", { detail: false }, { timeout: 10000 });
+    if (!meta || typeof meta !== "object" || typeof meta.version !== "string") return `${host} answered, but not as a Misskey server does. Check the address.`;
+    return null;
+  } catch (err) {
+    switch (err && err.code) {
+      case "NETWORK_ERROR":
+        return `Nothing answered at ${host}, or it is not a Misskey server (it did not let this page in). Check the address, or try again later.`;
+      case "TIMEOUT":
+        return `${host} did not answer within 10 seconds. Try again later.`;
+      case "INVALID_RESPONSE":
+        return `${host} answered, but not as a Misskey server does. Check the address.`;
+      default:
+        return `${host} could not be asked: ${describeError(err, origin).message}`;
+    }
+  }
+}
+
+/** Back from the consent page (?session= for MiAuth; ?code= or ?error= for OAuth): finish the sign-in. */
 async function finishSignIn() {
   showView("boot");
   $("boot-title").textContent = "Signing in…";
@@ -225,28 +374,35 @@ async function finishSignIn() {
   const pending = readPending();
   clearPending();
   try {
-    const account = await mk.miauth.complete();
+    const account = await mk.completeSignIn();
     setCurrent(account);
     toast({ type: "success", message: `Signed in as ${acct(account.user, hostOf(account.origin))}.` });
-    showApp(account);
+    showApp(account, { focusHeading: true });
   } catch (err) {
-    // complete() strips ?session= from the address bar; make sure of it.
+    // completeSignIn strips the callback's parameters from the address bar; make sure of it.
     const url = new URL(location.href);
-    if (url.searchParams.has("session")) {
-      url.searchParams.delete("session");
-      history.replaceState(history.state, "", url.href);
+    for (const k of ["session", "code", "state", "iss", "error", "error_description"]) url.searchParams.delete(k);
+    history.replaceState(history.state, "", url.href);
+    const current = pickCurrent(mk.accounts.list());
+    const stale = err && (err.code === "UNKNOWN_SESSION" || err.code === "STATE_MISMATCH" || err.code === "NO_SESSION");
+    if (current && stale) {
+      // A stale callback link (a reload, a bookmark) while signed in: back to the timeline.
+      showApp(current, { focusHeading: true });
+      status(`That sign-in link was already used. You are still signed in as ${acct(current.user, hostOf(current.origin))}.`);
+      return;
     }
-    const origin = (pending && pending.origin) || "";
+    const origin = (pending && pending.origin) || (err && err.origin) || "";
     showSignIn({ origin });
     toast({
       type: "error",
+      scope: "signin",
       message: "Sign-in failed. " + describeError(err, origin).message,
       actions: [{ label: "Start again", onClick: () => showSignIn({ origin, focus: true }) }],
     });
   }
 }
 
-// The sign-in in progress, remembered in this tab, so that a user who comes
+// The MiAuth sign-in in progress, remembered in this tab, so that a user who comes
 // back by hand (after Deny, which does not redirect) gets a way forward.
 function readPending() {
   try {
@@ -299,13 +455,13 @@ async function checkPending() {
     const account = await mk.miauth.complete(url.href);
     setCurrent(account);
     toast({ type: "success", message: `You had approved it after all: signed in as ${acct(account.user, hostOf(account.origin))}.` });
-    showApp(account);
+    showApp(account, { focusHeading: true });
   } catch (err) {
     renderPending(null);
     const msg = err && err.code === "NOT_APPROVED"
       ? `Sign-in cancelled: ${hostOf(pending.origin)} says it was not approved. You can start again below.`
       : describeError(err, pending.origin).message;
-    toast({ type: "error", message: msg });
+    toast({ type: "error", message: msg, scope: "signin" });
     $("instance").focus();
   } finally {
     done();
@@ -334,58 +490,105 @@ function setCurrent(account) {
   }
 }
 
-function renderAccountBar(view) {
-  const accounts = mk ? mk.accounts.list() : [];
-  const bar = $("account-bar");
-  bar.hidden = accounts.length === 0;
-  const select = $("account-select");
-  select.replaceChildren(...accounts.map((a) =>
-    h("option", { value: keyOf(a), selected: view === "app" && state.account && keyOf(a) === keyOf(state.account) },
-      acct(a.user, hostOf(a.origin)))));
-  $("sign-out").hidden = view !== "app";
-  $("add-account").hidden = view !== "app";
+function accountCtx(a) {
+  return { origin: a.origin, host: hostOf(a.origin), instanceEmojis: emojiCache.get(a.origin)?.map || new Map() };
 }
 
-function switchAccount() {
-  const account = mk.accounts.list().find((a) => keyOf(a) === $("account-select").value);
-  if (!account) return;
+function renderAccountBar(view) {
+  const accounts = mk ? mk.accounts.list() : [];
+  $("account-bar").hidden = accounts.length === 0;
+  const current = view === "app" ? state.account : null;
+  const cur = current || accounts[0];
+  const avatar = $("account-avatar");
+  const src = cur && cur.user ? image(cur.user.avatarUrl, {}) : null;
+  if (src && src.tagName === "IMG") {
+    avatar.src = src.src;
+    avatar.hidden = false;
+  } else {
+    avatar.removeAttribute("src");
+    avatar.hidden = true;
+  }
+  $("account-label").textContent = current ? acct(current.user, hostOf(current.origin)) : "Accounts";
+  $("account-button").setAttribute("aria-label", current ? `Account: ${acct(current.user, hostOf(current.origin))}` : "Accounts");
+  $("account-list").replaceChildren(...accounts.map((a) => {
+    const isCurrent = current && keyOf(a) === keyOf(current);
+    const ctx = accountCtx(a);
+    return h("li", {},
+      h("button", {
+        type: "button", class: "account-item", "aria-current": isCurrent ? "true" : null, "data-key": keyOf(a),
+        onclick: () => switchAccount(a),
+      },
+      a.user ? image(a.user.avatarUrl, { class: "avatar avatar-sm", alt: "", width: 32, height: 32 }) : h("span", { class: "avatar avatar-sm img-missing", "aria-hidden": "true" }),
+      h("span", { class: "account-ids" },
+        h("span", { class: "account-name" }, a.user ? nameOf(a.user, ctx) : hostOf(a.origin)),
+        h("span", { class: "muted account-acct" }, acct(a.user, hostOf(a.origin)))),
+      isCurrent ? h("span", { class: "account-check" }, icon("check"), h("span", { class: "visually-hidden" }, " (current)")) : null));
+  }));
+  $("sign-out").hidden = !current;
+  $("add-account").hidden = view !== "app";
+  $("sign-out").textContent = current ? `Sign out of ${acct(current.user, hostOf(current.origin))}` : "Sign out";
+  $("notif-link").hidden = !current;
+  if (view !== "app") closeAccountMenu(false);
+}
+
+function toggleAccountMenu() {
+  const menu = $("account-menu");
+  if (!menu.hidden) {
+    closeAccountMenu(true);
+    return;
+  }
+  closeMenus(false);
+  menu.hidden = false;
+  $("account-button").setAttribute("aria-expanded", "true");
+  const first = menu.querySelector("button:not([hidden])");
+  if (first) first.focus();
+}
+
+function closeAccountMenu(refocus) {
+  const menu = $("account-menu");
+  if (menu.hidden) return;
+  menu.hidden = true;
+  $("account-button").setAttribute("aria-expanded", "false");
+  if (refocus) $("account-button").focus();
+}
+
+function switchAccount(account) {
+  closeAccountMenu(false);
+  if (state.account && keyOf(account) === keyOf(state.account)) {
+    $("account-button").focus();
+    return;
+  }
   setCurrent(account);
-  showApp(account);
+  showApp(account, { focusHeading: true });
   status(`Switched to ${acct(account.user, hostOf(account.origin))}.`);
 }
 
 async function signOut() {
   const account = state.account;
   if (!account) return;
+  closeAccountMenu(false);
   const name = acct(account.user, hostOf(account.origin));
-  const done = busy($("sign-out"), "Signing out…");
   let result;
   try {
-    result = await mk.accounts.remove(account, { revoke: true });
+    // No revoke: Misskey refuses i/revoke-token to every app token (MiAuth's
+    // and OAuth's alike), so asking would only log a 400 on the instance.
+    result = await mk.accounts.remove(account);
   } catch (err) {
-    done();
     toast({ type: "error", message: "Could not sign out: " + describeError(err, account.origin).message });
     return;
   }
-  done();
-  stopLive();
-  if (result.revoked) {
-    toast({ type: "success", message: `Signed out of ${name}, and its access was revoked.` });
-  } else {
-    // Misskey does not let an app revoke its own token.
-    toast({
-      type: "info",
-      sticky: true,
-      message: `Signed out of ${name}: this browser forgot it. Misskey does not let apps revoke their own access; to revoke “${APP_NAME}”, open `,
-      link: { href: result.settingsUrl, text: "your instance's app settings" },
-    });
-  }
-  state.account = null;
-  state.client = null;
+  stopAccount();
+  clearToasts(keyOf(account));
+  toast({
+    type: "info",
+    sticky: true,
+    message: `Signed out of ${name}: this browser forgot it. Misskey does not let apps revoke their own access; to revoke “${APP_NAME}”, open `,
+    link: { href: result.settingsUrl || account.origin + "/settings/apps", text: "your instance's app settings" },
+  });
   const next = pickCurrent(mk.accounts.list());
   if (next) {
     setCurrent(next);
-    showApp(next);
+    showApp(next, { focusHeading: true });
   } else {
     showSignIn({ focus: true });
   }
@@ -393,12 +596,32 @@ async function signOut() {
 
 // ─── Signed in ──────────────────────────────────────────────────────────
 
-function showApp(account) {
-  stopLive();
+/** Closes the previous account's feeds. */
+function stopAccount() {
+  for (const f of Object.values(state.feeds)) f.tl.close();
+  state.feeds = {};
+  if (state.notifs) state.notifs.feed.close();
+  state.notifs = null;
+  state.account = null;
+  state.client = null;
+  state.me = null;
+  state.meta = null;
+  state.ui.clear();
+  state.overrides.clear();
+  state.scroll = {};
+  $("feeds").replaceChildren();
+  $("notif-list").replaceChildren();
+  $("thread").replaceChildren();
+  resetComposer();
+}
+
+function showApp(account, opts = {}) {
+  const previous = state.account;
+  stopAccount();
+  if (previous && keyOf(previous) !== keyOf(account)) clearToasts(keyOf(previous));
   state.gen++;
   state.account = account;
   state.me = account.user;
-  state.oldestId = null;
   try {
     state.client = mk.client(account);
   } catch (err) {
@@ -406,11 +629,46 @@ function showApp(account) {
     toast({ type: "error", message: describeError(err, account.origin).message });
     return;
   }
+  state.emojis = emojiCache.get(account.origin) || { list: [], map: new Map() };
   showView("app");
   renderProfile(account.user, false);
-  $("notes").replaceChildren();
-  loadProfile();
-  loadTimeline(false);
+  renderTabs();
+  const gen = state.gen;
+  // The instance's custom emoji and limits, then the user (for policies): each re-renders what it changes.
+  Promise.all([loadEmojis(), loadMeta(), loadProfile()]).then(() => {
+    if (gen !== state.gen) return;
+    renderTabs();
+    count();
+    rerenderAll();
+  });
+  openNotifications();
+  showRoute({ focusHeading: !!opts.focusHeading });
+}
+
+const emojiCache = new Map(); // origin → { list, map }
+
+async function loadEmojis() {
+  const origin = state.account.origin;
+  if (emojiCache.has(origin)) return;
+  try {
+    const res = await state.client.request("emojis");
+    const list = (res && Array.isArray(res.emojis) ? res.emojis : []).filter((e) => e && typeof e.name === "string" && typeof e.url === "string");
+    const entry = { list, map: new Map(list.map((e) => [e.name, e.url])) };
+    emojiCache.set(origin, entry);
+    if (state.account && state.account.origin === origin) state.emojis = entry;
+  } catch {
+    // no custom emoji: their :codes: show as text
+  }
+}
+
+async function loadMeta() {
+  const gen = state.gen;
+  try {
+    const meta = await state.client.request("meta", { detail: false });
+    if (gen === state.gen) state.meta = meta;
+  } catch (err) {
+    if (gen === state.gen) showError(err);
+  }
 }
 
 async function loadProfile() {
@@ -421,6 +679,7 @@ async function loadProfile() {
     if (gen !== state.gen) return;
     state.me = me;
     renderProfile(me, true);
+    renderAccountBar("app");
   } catch (err) {
     if (gen !== state.gen) return;
     showError(err);
@@ -437,9 +696,8 @@ function renderProfile(user, full) {
     $("profile-avatar").hidden = true;
     return;
   }
-  $("profile-name").textContent = user.name || user.username;
-  $("profile-acct").replaceChildren(
-    link(state.account.origin + "/@" + encodeURIComponent(user.username), acct(user, host)));
+  $("profile-name").replaceChildren(nameOf(user, noteCtx()));
+  $("profile-acct").replaceChildren(link(userUrl(user, noteCtx()), acct(user, host)));
   const avatar = $("profile-avatar");
   const src = image(user.avatarUrl, {});
   if (src.tagName === "IMG") {
@@ -449,10 +707,260 @@ function renderProfile(user, full) {
     avatar.removeAttribute("src");
     avatar.hidden = true;
   }
-  const count = (n) => (full && typeof n === "number" ? n.toLocaleString() : "–");
-  $("count-notes").textContent = count(user.notesCount);
-  $("count-following").textContent = count(user.followingCount);
-  $("count-followers").textContent = count(user.followersCount);
+  const n = (v) => (full && typeof v === "number" ? v.toLocaleString() : "–");
+  $("count-notes").textContent = n(user.notesCount);
+  $("count-following").textContent = n(user.followingCount);
+  $("count-followers").textContent = n(user.followersCount);
+}
+
+// ─── Routes: #/home, #/local, #/social, #/global, #/notifications, #/notes/{id} ──
+
+function parseRoute() {
+  const hash = location.hash.replace(/^#\/?/, "");
+  const [first, second] = hash.split("/");
+  if (first === "notifications") return { view: "notifications" };
+  if (first === "notes" && second) return { view: "thread", id: decodeURIComponent(second) };
+  if (KINDS.includes(first)) return { view: "timeline", kind: first };
+  return { view: "timeline", kind: "home" };
+}
+
+const viewKey = () => (state.view === "timeline" ? "tl:" + state.kind : state.view === "thread" ? "thread:" + state.threadId : state.view);
+
+function showRoute(opts = {}) {
+  if (!state.account) return;
+  closeMenus(false);
+  closeComposer(false);
+  const r = parseRoute();
+  if (state.view) state.scroll[viewKey()] = window.scrollY;
+  const from = { view: state.view, threadId: state.threadId };
+  if (r.view === "timeline" && !available(r.kind)) r.kind = "home";
+  state.view = r.view;
+  $("view-timeline").hidden = r.view !== "timeline";
+  $("view-notifications").hidden = r.view !== "notifications";
+  $("view-thread").hidden = r.view !== "thread";
+  $("notif-link").setAttribute("aria-current", r.view === "notifications" ? "page" : "false");
+  let heading;
+  if (r.view === "timeline") {
+    state.kind = r.kind;
+    showTimeline(r.kind);
+    heading = $("view-title");
+  } else if (r.view === "notifications") {
+    showNotifications();
+    heading = $("notif-title");
+  } else {
+    state.threadId = r.id;
+    showThread(r.id);
+    heading = $("thread-title");
+  }
+  renderTabs();
+  document.title = heading.textContent + " · " + APP_NAME;
+  const saved = state.scroll[viewKey()];
+  window.scrollTo(0, typeof saved === "number" ? saved : 0);
+  // Focus: to the heading when a new view opens (after sign-in, a thread,
+  // the notifications); back from a thread, to the note it was opened from.
+  if (opts.focusHeading || (opts.fromUser && r.view !== "timeline")) heading.focus({ preventScroll: true });
+  else if (opts.fromUser && from.view === "thread" && r.view === "timeline") {
+    const back = document.querySelector(`#feeds ol:not([hidden]) li[data-shown-id="${CSS.escape(from.threadId)}"] .note-time`);
+    if (back) back.focus({ preventScroll: true });
+    else heading.focus({ preventScroll: true });
+  } else if (opts.fromUser && from.view !== "timeline" && r.view === "timeline") heading.focus({ preventScroll: true });
+}
+
+// ─── Timelines ──────────────────────────────────────────────────────────
+
+/** Whether the instance lets this user read that timeline (the role policies ltlAvailable, gtlAvailable). */
+function available(kind) {
+  const p = (state.me && state.me.policies) || (state.meta && state.meta.policies) || {};
+  if (kind === "local" || kind === "social") return p.ltlAvailable !== false;
+  if (kind === "global") return p.gtlAvailable !== false;
+  return true;
+}
+
+function renderTabs() {
+  for (const a of document.querySelectorAll("#tabs a")) {
+    const kind = a.dataset.kind;
+    a.hidden = !available(kind);
+    a.setAttribute("aria-current", state.view === "timeline" && state.kind === kind ? "page" : "false");
+  }
+}
+
+const noteCtx = () => ({
+  origin: state.account.origin,
+  host: hostOf(state.account.origin),
+  meId: state.me && state.me.id,
+  instanceEmojis: state.emojis.map,
+  ui: state.ui,
+  actions: noteActions,
+});
+
+/** The note as it is now: our notes/show answer after an action of ours, else the feed's. */
+function current(note) {
+  const o = state.overrides.get(note.id);
+  let n = o || note;
+  if (n.renote && state.overrides.has(n.renote.id)) n = { ...n, renote: state.overrides.get(n.renote.id) };
+  return n;
+}
+
+/**
+ * One timeline per kind, opened the first time it is shown and kept open
+ * (live) while the user switches: its list stays in the page, and the
+ * scroll position is kept per timeline.
+ */
+function feedOf(kind) {
+  if (state.feeds[kind]) return state.feeds[kind];
+  const tl = state.client.timeline(kind, { withRenotes: true }, { limit: PAGE_SIZE });
+  const list = h("ol", { class: "notes", "data-kind": kind, "aria-labelledby": "view-title" });
+  const feed = { kind, tl, list, items: new Map(), loaded: false, end: false, error: null, loading: null };
+  state.feeds[kind] = feed;
+  $("feeds").append(list);
+  const gen = state.gen;
+  tl.on("update", (u) => {
+    if (gen !== state.gen) return;
+    for (const n of u.changed || []) {
+      state.overrides.delete(n.id);
+      if (n.renote) state.overrides.delete(n.renote.id);
+    }
+    applyFeed(feed, new Set((u.changed || []).map((n) => n.id)));
+  });
+  tl.on("gap", (g) => {
+    if (gen !== state.gen || g.filled) return;
+    if (state.view === "timeline" && state.kind === kind) status(g.error ? "Some notes may be missing: catching up failed. Refresh to try again." : "More notes came than could be caught up: showing the newest. Load more to read back.");
+  });
+  feed.loading = loadFeed(feed, false);
+  return feed;
+}
+
+async function loadFeed(feed, again) {
+  const gen = state.gen;
+  const refresh = $("refresh");
+  const done = again ? busy(refresh, "Refreshing…") : null;
+  feed.error = null;
+  if (state.kind === feed.kind) renderFeedStatus(feed, true);
+  try {
+    await feed.tl.load();
+    if (gen !== state.gen) return;
+    feed.loaded = true;
+    feed.end = feed.tl.notes.length < PAGE_SIZE;
+    applyFeed(feed, again ? null : new Set());
+  } catch (err) {
+    if (gen !== state.gen) return;
+    feed.error = err;
+    showError(err);
+  } finally {
+    if (done) done();
+    if (gen === state.gen && state.view === "timeline" && state.kind === feed.kind) renderFeedStatus(feed, false);
+  }
+}
+
+function showTimeline(kind) {
+  const feed = feedOf(kind);
+  for (const f of Object.values(state.feeds)) f.list.hidden = f !== feed;
+  $("view-title").textContent = KIND_TITLES[kind];
+  renderFeedStatus(feed, !feed.loaded && !feed.error);
+}
+
+function renderFeedStatus(feed, loading) {
+  if (state.view !== "timeline" || state.kind !== feed.kind) return;
+  const n = feed.list.children.length;
+  $("timeline-status").textContent = loading && n === 0 ? "Loading the timeline…"
+    : feed.error && n === 0 ? "The timeline could not be loaded."
+      : feed.loaded && n === 0 ? KIND_HINTS[feed.kind] : "";
+  $("load-more").hidden = !feed.loaded || feed.end || n === 0;
+}
+
+/**
+ * Puts the feed's notes in the page, in its order: new notes rendered,
+ * changed ones (ids in changed; null: all) rendered again, gone ones
+ * removed, keeping focus on the same control of a note rendered again.
+ */
+function applyFeed(feed, changed) {
+  const notes = feed.tl.notes;
+  const keep = new Set(notes.map((n) => n.id));
+  for (const [id, li] of feed.items) {
+    if (!keep.has(id)) {
+      li.remove();
+      feed.items.delete(id);
+    }
+  }
+  const ctx = noteCtx();
+  let at = feed.list.firstElementChild;
+  for (const note of notes) {
+    let li = feed.items.get(note.id);
+    if (!li || !changed || changed.has(note.id)) {
+      const fresh = renderNote(current(note), ctx, "timeline");
+      if (li) {
+        if (li === at) at = fresh;
+        replaceKeepingFocus(li, fresh);
+      }
+      li = fresh;
+      feed.items.set(note.id, li);
+    }
+    if (li !== at) feed.list.insertBefore(li, at);
+    else at = at.nextElementSibling;
+  }
+  renderFeedStatus(feed, false);
+}
+
+/** Replaces old with fresh; the control that had focus gets it back (by its data-focus-key). */
+function replaceKeepingFocus(old, fresh) {
+  const active = document.activeElement;
+  const key = old.contains(active) && active.closest("[data-focus-key]")?.dataset.focusKey;
+  old.replaceWith(fresh);
+  if (key) {
+    const again = fresh.querySelector(`[data-focus-key="${CSS.escape(key)}"]`) || fresh.querySelector(".act-react");
+    if (again) again.focus({ preventScroll: true });
+  }
+}
+
+/** Renders again every note shown with id (in any timeline or the thread). */
+function rerenderNote(id, focusKey) {
+  const ctx = noteCtx();
+  for (const feed of Object.values(state.feeds)) {
+    for (const note of feed.tl.notes) {
+      if (note.id === id || (note.renote && note.renote.id === id)) {
+        const li = feed.items.get(note.id);
+        if (!li) continue;
+        const fresh = renderNote(current(note), ctx, "timeline");
+        replaceKeepingFocus(li, fresh);
+        feed.items.set(note.id, fresh);
+      }
+    }
+  }
+  for (const li of [...document.querySelectorAll(`#thread li.note[data-shown-id="${CSS.escape(id)}"]`)]) {
+    const note = thread.notes.get(li.dataset.noteId);
+    if (!note) continue;
+    const fresh = renderNote(current(note), ctx, li.classList.contains("note-main") ? "main" : li.classList.contains("note-ancestor") ? "ancestor" : "child");
+    replaceKeepingFocus(li, fresh);
+  }
+  if (focusKey) {
+    const target = document.querySelector(`li.note[data-shown-id="${CSS.escape(id)}"]:not([hidden]) [data-focus-key="${CSS.escape(focusKey)}"]`);
+    if (target && !target.closest("[hidden]")) target.focus({ preventScroll: true });
+  }
+}
+
+/** Renders everything again (the custom emoji or the user arrived). */
+function rerenderAll() {
+  for (const feed of Object.values(state.feeds)) if (feed.loaded) applyFeed(feed, null);
+  if (state.view === "thread" && thread.notes.size) renderThread();
+  if (state.notifs && state.notifs.loaded) renderNotifications();
+}
+
+/** Reads the note again after an action of ours, for the places no stream updates (threads, notes past the newest 100). */
+async function refreshNote(id) {
+  const gen = state.gen;
+  try {
+    const note = await state.client.request("notes/show", { noteId: id });
+    if (gen !== state.gen) return;
+    state.overrides.set(id, note);
+    rerenderNote(id);
+  } catch {
+    // the stream's update will do, or the next load
+  }
+}
+
+function onPosted(note) {
+  bumpNotesCount(1);
+  if (state.view === "thread" && note && (note.replyId === state.threadId || note.renoteId === state.threadId)) showThread(state.threadId);
 }
 
 function bumpNotesCount(delta) {
@@ -462,239 +970,91 @@ function bumpNotesCount(delta) {
   }
 }
 
-// ─── Timeline ───────────────────────────────────────────────────────────
+// ─── What a note's buttons do ───────────────────────────────────────────
 
-const noteContext = () => ({
-  origin: state.account.origin,
-  host: hostOf(state.account.origin),
-  meId: state.me && state.me.id,
-  onReact: react,
-  onDelete: askDelete,
-});
-
-/** Loads the newest page (more = false: replaces the list) or the next older page. */
-async function loadTimeline(more) {
-  if (state.loadingTimeline && more) return;
-  const gen = state.gen;
-  state.loadingTimeline = true;
-  const refresh = $("refresh");
-  const loadMore = $("load-more");
-  const doneRefresh = more ? null : busy(refresh, "Refreshing…");
-  const doneMore = more ? busy(loadMore, "Loading…") : null;
-  if (!more && $("notes").children.length === 0) $("timeline-status").textContent = "Loading the timeline…";
-  try {
-    const params = { limit: PAGE_SIZE };
-    if (more && state.oldestId) params.untilId = state.oldestId;
-    const notes = await state.client.request("notes/timeline", params);
-    if (gen !== state.gen) return;
-    const ctx = noteContext();
-    const items = notes.map((n) => renderNote(n, ctx));
-    if (more) $("notes").append(...items);
-    else $("notes").replaceChildren(...items);
-    if (notes.length) state.oldestId = notes[notes.length - 1].id;
-    else if (!more) state.oldestId = null;
-    loadMore.hidden = notes.length < PAGE_SIZE;
-    const total = $("notes").children.length;
-    $("timeline-status").textContent = total === 0
-      ? "No notes yet. Post one, or follow someone on your instance."
-      : more ? `${notes.length} older notes loaded.` : "";
-    if (!more) startLive(state.account);
-  } catch (err) {
-    if (gen !== state.gen) return;
-    if ($("notes").children.length === 0) $("timeline-status").textContent = "The timeline could not be loaded.";
-    showError(err);
-  } finally {
-    if (doneRefresh) doneRefresh();
-    if (doneMore) doneMore();
-    if (gen === state.gen) state.loadingTimeline = false;
-  }
-}
-
-function findNoteItem(id) {
-  return [...$("notes").children].find((li) => li.dataset.noteId === id) || null;
-}
-
-// ─── Live updates (streaming): the place to plug them in ────────────────
-//
-// onNewNote(note) puts a note (a Misskey Note object of the current
-// account's home timeline) at the top of the timeline, or replaces it if it
-// is already shown. The streaming code calls it for each new note.
-// startLive(account) is called after the first page of the timeline is
-// shown, and stopLive() before the account changes or signs out: connect
-// and disconnect the stream there.
-
-/** Prepends a new note to the timeline (or updates it if shown). */
-export function onNewNote(note) {
-  if (!state.account || !note || typeof note.id !== "string") return;
-  const li = renderNote(note, noteContext());
-  const old = findNoteItem(note.id);
-  if (old) old.replaceWith(li);
-  else $("notes").prepend(li);
-  if (!state.oldestId) state.oldestId = note.id;
-  $("timeline-status").textContent = "";
-}
-
-const LIVE_LABELS = {
-  connecting: "Connecting…",
-  open: "Live",
-  reconnecting: "Reconnecting…",
-  closed: "Not live",
+const noteActions = {
+  reply: (note) => composeFor("reply", note),
+  quote: (note) => composeFor("quote", note),
+  renote: async (note, button) => {
+    const gen = state.gen;
+    const again = remember(button);
+    const done = busy(button);
+    try {
+      await state.client.request("notes/create", { renoteId: note.id, visibility: note.visibility === "home" ? "home" : "public" });
+      if (gen !== state.gen) return;
+      status(`Renoted ${plainName(note.user)}'s note.`);
+      bumpNotesCount(1);
+      refreshNote(note.id);
+    } catch (err) {
+      if (gen === state.gen) showError(err);
+    } finally {
+      done();
+      again()?.focus();
+    }
+  },
+  pick: async (note, button) => {
+    const chosen = await pickReaction({ trigger: button, emojis: state.emojis.list, host: hostOf(state.account.origin), current: note.myReaction });
+    if (chosen) await react(note, chosen, button);
+  },
+  toggleReaction: (note, reaction, button) => react(note, reaction, button),
+  vote: async (note, choice, button) => {
+    const gen = state.gen;
+    const done = busy(button);
+    try {
+      await state.client.request("notes/polls/vote", { noteId: note.id, choice });
+      if (gen !== state.gen) return;
+      status(`You voted for “${note.poll.choices[choice].text}”.`);
+      await refreshNote(note.id);
+      const first = document.querySelector(`li.note[data-shown-id="${CSS.escape(note.id)}"] .poll`);
+      if (first) first.querySelector("button, .poll-result")?.closest("li")?.querySelector("button")?.focus();
+    } catch (err) {
+      done();
+      if (gen === state.gen) showError(err);
+    }
+  },
+  remove: (note, li, button) => askDelete(note, li, button),
+  openImage,
+  rerender: (id, focusKey) => rerenderNote(id, focusKey),
 };
 
-/** Opens the account's stream: new home-timeline notes and notifications arrive live. */
-function startLive(account) {
-  if (state.live && state.live.account === account) return;
-  stopLive();
-  const stream = state.client.stream();
-  const live = { account, stream };
-  state.live = live;
-  const badge = $("live-state");
-  badge.hidden = false;
-  const show = (s) => {
-    badge.textContent = LIVE_LABELS[s] || s;
-    badge.dataset.state = s;
-  };
-  show(stream.state());
-  stream.on("state", (s) => { if (state.live === live) show(s); });
-  stream.on("error", (err) => {
-    if (state.live !== live) return;
-    // Malformed frames are not worth a message; a refused token is.
-    if (err.code !== "INVALID_RESPONSE") showError(err);
-  });
-  stream.channel("homeTimeline").on("note", (note) => { if (state.live === live) onNewNote(note); });
-  stream.channel("main").on("notification", (n) => {
-    if (state.live === live) toast({ type: "info", message: describeNotification(n) });
-  });
-}
-
-function stopLive() {
-  if (!state.live) return;
-  state.live.stream.close();
-  state.live = null;
-  $("live-state").hidden = true;
-}
-
-/** A notification in plain words. */
-function describeNotification(n) {
-  const who = n && n.user ? (n.user.name || "@" + n.user.username) : "Someone";
-  switch (n && n.type) {
-    case "reaction": return `${who} reacted ${n.reaction || ""} to your note.`;
-    case "follow": return `${who} followed you.`;
-    case "mention": return `${who} mentioned you.`;
-    case "reply": return `${who} replied to you.`;
-    case "renote": return `${who} renoted your note.`;
-    case "quote": return `${who} quoted your note.`;
-    case "createToken": return "A new app was allowed to use your account.";
-    default: return `New notification (${String(n && n.type)}).`;
-  }
-}
-
-// ─── Post ───────────────────────────────────────────────────────────────
-
-async function post(event) {
-  event.preventDefault();
-  const form = $("compose-form");
-  const text = $("note-text").value;
-  const cw = $("note-cw").value.trim();
-  const visibility = $("note-visibility").value;
-  const file = $("note-file").files[0] || null;
-  if (!text.trim() && !file) {
-    toast({ type: "error", message: "Write something or attach an image first." });
-    $("note-text").focus();
-    return;
-  }
+/**
+ * Reacts to note with reaction, or takes our reaction back when it is
+ * ours; another reaction of ours is replaced (as Misskey's own client:
+ * delete, then create). The counts then come from the timeline's live
+ * update, or from notes/show where nothing streams.
+ */
+async function react(note, reaction, button) {
   const gen = state.gen;
-  const client = state.client;
-  const done = busy($("post-button"), file ? "Uploading…" : "Posting…");
-  form.setAttribute("aria-busy", "true");
+  const had = note.myReaction || null;
+  const done = button ? busy(button) : () => {};
   try {
-    const params = { visibility };
-    if (text.trim()) params.text = text;
-    if (cw) params.cw = cw;
-    if (file) {
-      const uploaded = await upload(client, file);
-      params.fileIds = [uploaded.id];
-      $("post-button").textContent = "Posting…";
-    }
-    const { createdNote } = await client.request("notes/create", params);
+    if (had) await state.client.request("notes/reactions/delete", { noteId: note.id });
+    if (had !== reaction) await state.client.request("notes/reactions/create", { noteId: note.id, reaction });
     if (gen !== state.gen) return;
-    form.reset();
-    onNewNote(createdNote);
-    bumpNotesCount(1);
-    status("Your note was posted.");
+    status(had === reaction ? `Your ${reactionName(reaction)} reaction was taken back.` : `You reacted with ${reactionName(reaction)}.`);
+    await refreshNote(note.id);
   } catch (err) {
     if (gen === state.gen) showError(err);
   } finally {
     done();
-    form.removeAttribute("aria-busy");
-    $("upload").hidden = true;
   }
 }
 
-/** Uploads to the drive, with a progress bar. */
-function upload(client, file) {
-  const bar = $("upload-progress");
-  const label = $("upload-label");
-  const name = file.name || "image";
-  bar.max = Math.max(file.size, 1);
-  bar.value = 0;
-  label.textContent = `Uploading ${name}…`;
-  $("upload").hidden = false;
-  return client.upload(file, {
-    onProgress: ({ loaded, total }) => {
-      bar.max = Math.max(total || file.size, 1);
-      bar.value = loaded;
-      label.textContent = `Uploading ${name}… ${Math.round((100 * loaded) / bar.max)} %`;
-    },
-  });
-}
-
-// ─── React and delete ───────────────────────────────────────────────────
-
-/** Toggles a 👍 reaction on shown (the note, or the renoted note). */
-async function react(note, shown, li, button) {
-  const gen = state.gen;
-  const had = shown.myReaction || null;
-  const done = busy(button);
-  try {
-    if (had === LIKE) {
-      await state.client.request("notes/reactions/delete", { noteId: shown.id });
-    } else {
-      await state.client.request("notes/reactions/create", { noteId: shown.id, reaction: LIKE });
-    }
-    if (gen !== state.gen) return;
-    // Update the counts here rather than fetch the note again.
-    const reactions = { ...(shown.reactions || {}) };
-    if (had) reactions[had] = Math.max(0, (reactions[had] || 1) - 1);
-    if (had !== LIKE) reactions[LIKE] = (reactions[LIKE] || 0) + 1;
-    shown.reactions = reactions;
-    shown.myReaction = had === LIKE ? null : LIKE;
-    const fresh = renderNote(note, noteContext());
-    // The item may have been replaced meanwhile (a live update of the same note).
-    (findNoteItem(shown.id) || li).replaceWith(fresh);
-    fresh.querySelector("button.react").focus();
-    status(had === LIKE ? "Reaction removed." : `Reacted with ${LIKE}.`);
-  } catch (err) {
-    done();
-    if (gen === state.gen) showError(err);
-  }
-}
-
-/** Delete asks first, inline: "Delete this note? [Delete] [Cancel]". */
-function askDelete(note, li, button) {
-  const actions = button.parentElement;
+/** Delete asks first, inline: "Delete this note? [Yes, delete] [Cancel]". */
+function askDelete(note, li, menuButton) {
+  const again = remember(menuButton);
+  const foot = li.querySelector(".note-foot");
+  if (!foot || foot.querySelector(".confirm")) return;
   const confirmBox = h("div", { class: "confirm", role: "group", "aria-label": "Confirm deletion" },
     h("span", {}, "Delete this note?"),
     h("button", { type: "button", class: "btn btn-small btn-danger confirm-delete", onclick: (e) => deleteNote(note, li, e.currentTarget) }, "Yes, delete"),
     h("button", {
       type: "button", class: "btn btn-small cancel-delete", onclick: () => {
         confirmBox.remove();
-        button.hidden = false;
-        button.focus();
+        again()?.focus();
       },
     }, "Cancel"));
-  button.hidden = true;
-  actions.append(confirmBox);
+  foot.append(confirmBox);
   confirmBox.querySelector(".cancel-delete").focus();
 }
 
@@ -706,14 +1066,267 @@ async function deleteNote(note, li, button) {
     if (gen !== state.gen) return;
     const next = li.nextElementSibling || li.previousElementSibling;
     li.remove();
+    for (const feed of Object.values(state.feeds)) {
+      const other = feed.items.get(note.id);
+      if (other) other.remove();
+    }
     bumpNotesCount(-1);
     status("Note deleted.");
-    const target = next && next.querySelector("button");
-    (target || $("refresh")).focus();
-    if ($("notes").children.length === 0) $("timeline-status").textContent = "No notes yet. Post one, or follow someone on your instance.";
+    const target = next && next.querySelector(".note-time, button");
+    (target || $("view-title")).focus();
+    if (state.view === "thread" && note.id === state.threadId) location.hash = "#/" + state.kind;
   } catch (err) {
     done();
     if (gen === state.gen) showError(err);
+  }
+}
+
+// ─── A note's thread: what it replies to, the note, its replies and quotes ──
+
+const thread = { id: null, notes: new Map(), main: null, ancestors: [], children: [], error: null };
+
+async function showThread(id) {
+  const gen = state.gen;
+  const box = $("thread");
+  if (thread.id !== id) {
+    thread.id = id;
+    thread.notes = new Map();
+    thread.main = null;
+    thread.error = null;
+    box.replaceChildren(h("p", { class: "muted timeline-status" }, "Loading the note…"));
+    $("thread-title").textContent = "Note";
+  }
+  try {
+    const [main, ancestors, children] = await Promise.all([
+      state.client.request("notes/show", { noteId: id }),
+      state.client.request("notes/conversation", { noteId: id, limit: 30 }).catch(() => []),
+      state.client.request("notes/children", { noteId: id, limit: 30 }).catch(() => []),
+    ]);
+    if (gen !== state.gen || thread.id !== id) return;
+    thread.main = main;
+    thread.ancestors = [...ancestors].reverse();
+    thread.children = [...children].reverse();
+    thread.notes = new Map([main, ...ancestors, ...children].map((n) => [n.id, n]));
+    renderThread();
+  } catch (err) {
+    if (gen !== state.gen || thread.id !== id) return;
+    thread.error = err;
+    box.replaceChildren(h("p", { class: "timeline-status" }, describeError(err, state.account.origin).message));
+    $("thread-title").textContent = "Note not found";
+  }
+}
+
+function renderThread() {
+  const ctx = noteCtx();
+  const { main, ancestors, children } = thread;
+  if (!main) return;
+  const shown = main.renote && main.text == null && !(main.files && main.files.length) ? main.renote : main;
+  $("thread-title").textContent = `Note by ${plainName(shown.user)}`;
+  document.title = $("thread-title").textContent + " · " + APP_NAME;
+  const parts = [];
+  if (ancestors.length) {
+    parts.push(h("ol", { class: "notes thread-ancestors", "aria-label": "The notes it replies to, oldest first" },
+      ancestors.map((n) => renderNote(current(n), ctx, "ancestor"))));
+  }
+  parts.push(h("ol", { class: "notes thread-main", "aria-label": "The note" }, renderNote(current(main), ctx, "main")));
+  parts.push(h("h2", { class: "thread-sub", id: "thread-replies" }, children.length ? `Replies and quotes (${children.length})` : "No replies yet"));
+  if (children.length) {
+    parts.push(h("ol", { class: "notes thread-children", "aria-labelledby": "thread-replies" },
+      children.map((n) => renderNote(current(n), ctx, "child"))));
+  }
+  const focusKey = document.activeElement && $("thread").contains(document.activeElement) && document.activeElement.closest("[data-focus-key]")?.dataset.focusKey;
+  const focusNote = focusKey && document.activeElement.closest("li.note")?.dataset.noteId;
+  $("thread").replaceChildren(...parts);
+  if (focusKey && focusNote) {
+    const again = $("thread").querySelector(`li.note[data-note-id="${CSS.escape(focusNote)}"] [data-focus-key="${CSS.escape(focusKey)}"]`);
+    if (again) again.focus({ preventScroll: true });
+  }
+}
+
+// ─── Notifications: live through the main channel, an unread badge ──────
+
+const NOTIF_TEXT = {
+  reaction: (who, n) => [who, " reacted ", reactionBadge(n), " to your note"],
+  follow: (who) => [who, " followed you"],
+  mention: (who) => [who, " mentioned you"],
+  reply: (who) => [who, " replied to you"],
+  renote: (who) => [who, " renoted your note"],
+  quote: (who) => [who, " quoted your note"],
+  pollEnded: () => ["A poll you voted in has ended"],
+  followRequestAccepted: (who) => [who, " accepted your follow request"],
+  receiveFollowRequest: (who) => [who, " asked to follow you"],
+  createToken: () => ["A new app was allowed to use your account"],
+  login: () => ["Someone signed in to your account"],
+  achievementEarned: () => ["You earned an achievement"],
+  app: () => ["A notification from an app"],
+  note: (who) => [who, " posted a note"],
+};
+
+const NOTIF_ICON = { reaction: "plus", follow: "people", mention: "reply", reply: "reply", renote: "renote", quote: "quote", pollEnded: "poll", createToken: "check" };
+
+function reactionBadge(n) {
+  const ctx = noteCtx();
+  const r = n.reaction || "";
+  const note = n.note || {};
+  return h("span", { class: "notif-reaction" }, r ? renderReactionInline(r, note, ctx) : "");
+}
+
+function renderReactionInline(r, note, ctx) {
+  const m = /^:([\w+-]+)(?:@[\w.:-]+)?:$/.exec(r);
+  if (m) {
+    const url = (note.reactionEmojis && note.reactionEmojis[m[1]]) || ctx.instanceEmojis.get(m[1]);
+    if (url) return image(url, { class: "reaction-img", alt: `:${m[1]}:` });
+    return `:${m[1]}:`;
+  }
+  return r;
+}
+
+function openNotifications() {
+  const gen = state.gen;
+  let feed;
+  try {
+    feed = state.client.notifications({ limit: PAGE_SIZE });
+  } catch {
+    return;
+  }
+  state.notifs = { feed, loaded: false, unreadAtOpen: 0, end: false };
+  feed.on("unread", (n) => {
+    if (gen === state.gen) renderBadge(n);
+  });
+  feed.on("update", (u) => {
+    if (gen !== state.gen) return;
+    if (state.view === "notifications") renderNotifications();
+    const fresh = (u.added || []).filter((n) => n && n.type !== "createToken");
+    if (fresh.length && state.view !== "notifications") $("notif-live").textContent = `New notification: ${notifPlain(fresh[0])}`;
+    if (state.view === "notifications" && fresh.length) markRead();
+  });
+  feed.load().then(() => {
+    if (gen !== state.gen) return;
+    state.notifs.loaded = true;
+    state.notifs.end = feed.items.length < PAGE_SIZE;
+    renderBadge(feed.unread);
+    if (state.view === "notifications") {
+      state.notifs.unreadAtOpen = feed.unread;
+      renderNotifications();
+      markRead();
+    }
+  }, (err) => {
+    if (gen !== state.gen) return;
+    state.notifs.error = err;
+    if (err && err.code !== "PERMISSION_DENIED") showError(err);
+    if (state.view === "notifications") renderNotifications();
+  });
+}
+
+function renderBadge(n) {
+  const badge = $("notif-badge");
+  badge.hidden = !(n > 0);
+  badge.textContent = n > 99 ? "99+" : String(n);
+  $("notif-label").textContent = n > 0 ? `Notifications (${n} unread)` : "Notifications";
+}
+
+function showNotifications() {
+  const nf = state.notifs;
+  if (!nf) {
+    $("notif-list").replaceChildren();
+    $("notif-status").textContent = "Notifications could not be opened.";
+    return;
+  }
+  if (nf.loaded) {
+    nf.unreadAtOpen = nf.feed.unread;
+    renderNotifications();
+    markRead();
+  } else {
+    $("notif-status").textContent = "Loading your notifications…";
+  }
+}
+
+async function markRead() {
+  const nf = state.notifs;
+  if (!nf || nf.feed.unread === 0) return;
+  try {
+    await nf.feed.markAllRead();
+  } catch (err) {
+    if (err && err.code !== "PERMISSION_DENIED") showError(err);
+  }
+}
+
+function notifPlain(n) {
+  const who = n.user ? plainName(n.user) : "Someone";
+  const parts = (NOTIF_TEXT[n.type] || (() => ["A notification"]))(who, n);
+  return parts.map((p) => (typeof p === "string" ? p : p.textContent || (n.reaction ? reactionName(n.reaction) : ""))).join("");
+}
+
+function renderNotifications() {
+  const nf = state.notifs;
+  const list = $("notif-list");
+  if (nf.error && !nf.loaded) {
+    list.replaceChildren();
+    $("notif-status").textContent = nf.error.code === "PERMISSION_DENIED"
+      ? "This sign-in did not allow reading notifications. Sign in again and tick read:notifications."
+      : describeError(nf.error, state.account.origin).message;
+    return;
+  }
+  const items = nf.feed.items;
+  const ctx = noteCtx();
+  list.replaceChildren(...items.map((n, i) => {
+    const who = n.user ? h("strong", { class: "notif-who" }, nameOf(n.user, ctx)) : "Someone";
+    const text = (NOTIF_TEXT[n.type] || (() => [`A notification (${n.type})`]))(who, n);
+    const href = n.note ? "#/notes/" + encodeURIComponent(n.note.id) : n.user ? userUrl(n.user, ctx) : null;
+    const unread = i < nf.unreadAtOpen;
+    const inner = [
+      h("span", { class: "notif-icon notif-" + n.type }, icon(NOTIF_ICON[n.type] || "bell")),
+      n.user ? image(n.user.avatarUrl, { class: "avatar avatar-sm", alt: "", width: 36, height: 36 }) : h("span", { class: "avatar avatar-sm img-missing", "aria-hidden": "true" }),
+      h("span", { class: "notif-body" },
+        h("span", { class: "notif-text" }, unread ? h("span", { class: "visually-hidden" }, "Unread: ") : null, ...text),
+        n.note ? h("span", { class: "notif-excerpt muted" }, excerpt(n.note, ctx, 120)) : null),
+      h("time", { class: "muted notif-time", datetime: n.createdAt || "", title: fullTime(n.createdAt) }, when(n.createdAt)),
+    ];
+    const item = href
+      ? h("a", { class: "notif-link", href, ...(href.startsWith("#") ? {} : { target: "_blank", rel: "noopener noreferrer" }) }, ...inner)
+      : h("div", { class: "notif-link" }, ...inner);
+    return h("li", { class: "notif" + (unread ? " unread" : ""), "data-type": n.type, "data-id": n.id }, item);
+  }));
+  $("notif-status").textContent = items.length ? "" : "No notifications yet.";
+  $("notif-more").hidden = items.length === 0 || nf.end;
+}
+
+async function moreNotifications() {
+  const nf = state.notifs;
+  if (!nf) return;
+  const gen = state.gen;
+  const done = busy($("notif-more"), "Loading…");
+  try {
+    const more = await nf.feed.more();
+    if (gen !== state.gen) return;
+    nf.end = !more;
+    renderNotifications();
+  } catch (err) {
+    if (gen === state.gen) showError(err);
+  } finally {
+    done();
+  }
+}
+
+async function moreNotes() {
+  const feed = state.feeds[state.kind];
+  if (!feed || feed.busy) return;
+  const gen = state.gen;
+  feed.busy = true;
+  const done = busy($("load-more"), "Loading…");
+  const before = feed.list.children.length;
+  try {
+    const more = await feed.tl.more();
+    if (gen !== state.gen) return;
+    feed.end = !more;
+    applyFeed(feed, new Set());
+    status(`${feed.list.children.length - before} older notes loaded.`);
+  } catch (err) {
+    if (gen === state.gen) showError(err);
+  } finally {
+    done();
+    feed.busy = false;
+    if (gen === state.gen) renderFeedStatus(feed, false);
   }
 }
 
@@ -743,12 +1356,23 @@ function status(message) {
 }
 
 /**
- * toast({ type: "info" | "success" | "error", message, actions, link, sticky }):
- * errors stay until dismissed; others go after a few seconds.
+ * toast({ type: "info" | "success" | "error", message, actions, link, sticky, scope }):
+ * errors stay until dismissed; others go after a few seconds. A message
+ * already shown is not shown twice. Each belongs to the current account
+ * (scope: its key; "signin" for the sign-in page), and goes when another
+ * account is shown.
  */
-function toast({ type = "info", message, actions = [], link: href = null, sticky = false }) {
+function toast({ type = "info", message, actions = [], link: href = null, sticky = false, scope }) {
   const region = type === "error" ? $("alerts") : $("statuses");
-  const item = h("div", { class: "toast toast-" + type + (sticky || actions.length ? " toast-sticky" : "") });
+  const owner = scope || (state.account ? keyOf(state.account) : "signin");
+  const same = [...region.children].find((t) => t.dataset.message === message && t.dataset.scope === owner);
+  if (same) {
+    same.classList.remove("toast-again");
+    void same.offsetWidth; // restart the highlight
+    same.classList.add("toast-again");
+    return;
+  }
+  const item = h("div", { class: "toast toast-" + type + (sticky || actions.length ? " toast-sticky" : ""), "data-scope": owner, "data-message": message });
   const text = h("p", { class: "toast-text" }, message);
   if (href) text.append(link(href.href, href.text), ".");
   item.append(text);
@@ -756,13 +1380,18 @@ function toast({ type = "info", message, actions = [], link: href = null, sticky
   for (const a of actions) {
     row.append(h("button", { type: "button", class: "btn btn-small", onclick: () => { item.remove(); a.onClick(); } }, a.label));
   }
-  row.append(h("button", { type: "button", class: "btn btn-small btn-quiet toast-close", "aria-label": "Dismiss message", onclick: () => item.remove() }, "✕"));
+  row.append(h("button", { type: "button", class: "btn btn-small btn-quiet toast-close", "aria-label": "Dismiss message", onclick: () => item.remove() }, icon("close")));
   item.append(row);
   region.append(item);
   while (region.children.length > 3) region.firstElementChild.remove();
   if (type !== "error" && !sticky && actions.length === 0) {
     setTimeout(() => item.remove(), 5000);
   }
+}
+
+/** Removes the messages of an account (its key), or of the sign-in page. */
+function clearToasts(scope) {
+  for (const t of document.querySelectorAll(".toast")) if (t.dataset.scope === scope) t.remove();
 }
 
 // ─── Events ─────────────────────────────────────────────────────────────
@@ -772,7 +1401,10 @@ function wireEvents() {
   $("instance").addEventListener("input", previewOrigin);
   $("signin-cancel").addEventListener("click", () => {
     clearPending();
-    route();
+    clearToasts("signin");
+    const account = pickCurrent(mk.accounts.list());
+    if (account) showApp(account, { focusHeading: true });
+    else route();
   });
   $("pending-check").addEventListener("click", checkPending);
   $("pending-forget").addEventListener("click", () => {
@@ -780,15 +1412,37 @@ function wireEvents() {
     renderPending(null);
     $("instance").focus();
   });
-  $("account-select").addEventListener("change", switchAccount);
-  $("add-account").addEventListener("click", () => showSignIn({ focus: true }));
-  $("sign-out").addEventListener("click", signOut);
-  $("compose-form").addEventListener("submit", post);
-  $("note-text").addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) $("compose-form").requestSubmit();
+  $("account-button").addEventListener("click", toggleAccountMenu);
+  $("account-menu").addEventListener("keydown", (e) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      closeAccountMenu(true);
+    }
   });
-  $("refresh").addEventListener("click", () => loadTimeline(false));
-  $("load-more").addEventListener("click", () => loadTimeline(true));
+  document.addEventListener("click", (e) => {
+    if (!$("account-menu").hidden && !e.target.closest("#account-menu, #account-button")) closeAccountMenu(false);
+  });
+  $("add-account").addEventListener("click", () => {
+    closeAccountMenu(false);
+    showSignIn({ focus: true });
+  });
+  $("sign-out").addEventListener("click", signOut);
+  $("refresh").addEventListener("click", () => {
+    const feed = state.feeds[state.kind];
+    if (feed) loadFeed(feed, true);
+  });
+  $("load-more").addEventListener("click", moreNotes);
+  $("notif-more").addEventListener("click", moreNotifications);
+  $("thread-back").addEventListener("click", () => {
+    // Back where the thread was opened from, if it was opened in this page.
+    if (state.moves > 0) history.back();
+    else location.hash = "#/" + state.kind;
+  });
+  window.addEventListener("hashchange", () => {
+    state.moves = (state.moves || 0) + 1;
+    if (!state.account) return;
+    showRoute({ fromUser: true });
+  });
   // Nothing fails silently: a bug shows up as a message too.
   window.addEventListener("unhandledrejection", (e) => {
     toast({ type: "error", message: "Something went wrong: " + describeError(e.reason).message });

@@ -35,6 +35,7 @@ func main() {
 	distDir := flag.String("dist", "dist", "folder of the built library")
 	build := flag.String("build", "", "build the library into this folder and exit")
 	postEvery := flag.Duration("post-every", 20*time.Second, "how often the fake's second user posts (0: never)")
+	oauthLoopback := flag.Bool("oauth-on-loopback", false, "sign in with OAuth 2.0 on loopback too (the fake then accepts a client page on 127.0.0.1, as Misskey's test mode does)")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -49,20 +50,20 @@ func main() {
 	if _, err := os.Stat(filepath.Join(*distDir, "misskey.wasm")); err != nil {
 		log.Fatalf("%s/misskey.wasm is missing: run `make build` (or use `make serve`)", *distDir)
 	}
-	if err := run(*addr, *fakeAddr, *noFake, *webDir, *distDir, *postEvery); err != nil {
+	if err := run(*addr, *fakeAddr, *noFake, *webDir, *distDir, *postEvery, *oauthLoopback); err != nil {
 		log.Fatal(err)
 	}
 }
 
 // run serves the demo until SIGINT (Ctrl-C) or SIGTERM, then returns nil:
 // stopping the demo is no failure, and `make serve` must not report one.
-func run(addr, fakeAddr string, noFake bool, webDir, distDir string, postEvery time.Duration) error {
+func run(addr, fakeAddr string, noFake bool, webDir, distDir string, postEvery time.Duration, oauthLoopback bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	var fakeURL string
 	if !noFake {
-		fake, err := startFake(fakeAddr)
+		fake, err := startFake(fakeAddr, oauthLoopback)
 		if err != nil {
 			return fmt.Errorf("fake instance: %v", err)
 		}
@@ -77,7 +78,8 @@ func run(addr, fakeAddr string, noFake bool, webDir, distDir string, postEvery t
 	if err != nil {
 		return listenError(addr, "addr", err)
 	}
-	srv := &http.Server{Handler: newHandler(webDir, distDir, fakeURL), ReadHeaderTimeout: 10 * time.Second}
+	cfg := demoConfig{DefaultInstance: fakeURL, OAuthOnLoopback: oauthLoopback}
+	srv := &http.Server{Handler: newHandlerWith(webDir, distDir, cfg), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		stop() // a second Ctrl-C ends the process at once

@@ -24,6 +24,9 @@ const (
 	// (web/mfm_test.go); it brings @misskey-dev/emoji-data, whose emoji
 	// regex mfm.js's generated pattern is made from.
 	MFMJS = "mfm-js@0.26.0"
+	// The accessibility checker the demo's screens are held to
+	// (web/client_e2e_test.go): axe.min.js is run in the page.
+	AxeCore = "axe-core@4.14.1"
 )
 
 var mu sync.Mutex
