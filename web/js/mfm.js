@@ -632,6 +632,7 @@ function renderNode(parent, node, c, depth) {
     case "blockCode": {
       const pre = el("pre", "mfm-code-block", el("code", "", String(p.code ?? "")));
       if (typeof p.lang === "string" && p.lang !== "") pre.dataset.lang = p.lang;
+      pre.tabIndex = 0; // a long line scrolls: the keyboard must reach it
       parent.append(pre);
       return;
     }

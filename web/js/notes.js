@@ -390,13 +390,12 @@ function footer(item, shown, li, ctx) {
   if (ctx.meId) {
     actions.append(h("button", {
       type: "button", class: "act act-reply", "data-focus-key": "reply",
-      "aria-label": shown.repliesCount > 0 ? `Reply (${shown.repliesCount})` : "Reply",
       onclick: () => ctx.actions.reply(shown),
-    }, icon("reply"), count(shown.repliesCount)));
+    }, icon("reply"), srOnly(shown.repliesCount > 0 ? "Reply, replies: " : "Reply"), count(shown.repliesCount)));
     const canRenote = shown.visibility === "public" || shown.visibility === "home" || (shown.visibility === "followers" && shown.userId === ctx.meId);
     actions.append(menuButton({
       cls: "act act-renote", key: "renote", icon: "renote", count: shown.renoteCount,
-      label: shown.renoteCount > 0 ? `Renote or quote (${shown.renoteCount})` : "Renote or quote",
+      label: shown.renoteCount > 0 ? "Renote or quote, renotes: " : "Renote or quote",
       disabled: !canRenote,
       items: [
         { label: "Renote", icon: "renote", cls: "do-renote", onClick: (b) => ctx.actions.renote(shown, b) },
@@ -424,9 +423,9 @@ const pureRenoteOf = (n) => !!(n.renote && n.text == null && !(n.files && n.file
 export function menuButton({ cls, key, icon: name, count, label, items, disabled }) {
   const menu = h("div", { class: "menu menu-small", hidden: true });
   const button = h("button", {
-    type: "button", class: cls, "aria-label": label, "aria-expanded": "false", "data-focus-key": key, disabled: !!disabled,
+    type: "button", class: cls, "aria-expanded": "false", "data-focus-key": key, disabled: !!disabled,
     onclick: () => toggleMenu(button, menu),
-  }, icon(name), count > 0 ? h("span", { class: "act-count" }, String(count)) : null);
+  }, icon(name), srOnly(label), count > 0 ? h("span", { class: "act-count" }, String(count)) : null);
   for (const it of items) {
     const inner = [icon(it.icon), " ", it.label];
     const el = it.href
