@@ -509,6 +509,9 @@ function renderAccountBar(view) {
     avatar.hidden = true;
   }
   $("account-label").textContent = current ? acct(current.user, hostOf(current.origin)) : "Accounts";
+  // On a phone the label is hidden: the host alone tells two @alice apart.
+  $("account-host").textContent = current ? hostOf(current.origin) : "";
+  $("account-host").hidden = !current;
   $("account-button").setAttribute("aria-label", current ? `Account: ${acct(current.user, hostOf(current.origin))}` : "Accounts");
   $("account-list").replaceChildren(...accounts.map((a) => {
     const isCurrent = current && keyOf(a) === keyOf(current);

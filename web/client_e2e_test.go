@@ -951,6 +951,13 @@ func TestDemoAccounts(t *testing.T) {
 	}
 	press(t, ctx, chromekb.Escape)
 	waitUI(t, ctx, `document.getElementById("account-menu").hidden && document.activeElement.id === "account-button"`)
+	// On a phone, where the header has no room for the label, the host
+	// still tells the two apart.
+	phone(t, ctx, true)
+	if s := eval[string](t, ctx, `(e => getComputedStyle(e).display !== "none" && e.getBoundingClientRect().width > 20 ? e.textContent : "")(document.getElementById("account-host"))`); s != host2 {
+		t.Errorf("the phone header's account shows %q, want %q", s, host2)
+	}
+	phone(t, ctx, false)
 	// The second instance has no global timeline (its policies): no tab for it.
 	if !eval[bool](t, ctx, `document.querySelector('#tabs a[data-kind="global"]').hidden && !document.querySelector('#tabs a[data-kind="local"]').hidden`) {
 		t.Error("the Global tab is shown on an instance without a global timeline")
@@ -1096,7 +1103,7 @@ func TestDemoAxe(t *testing.T) {
 	src := axeSource(t)
 	ctx := newBrowser(t)
 	fake := demoFake(t)
-	openDemo(t, ctx, demoConfig{DefaultInstance: fake.URL})
+	page := openDemo(t, ctx, demoConfig{DefaultInstance: fake.URL})
 	type look struct {
 		name        string
 		phone, dark bool
@@ -1165,9 +1172,30 @@ func TestDemoAxe(t *testing.T) {
 			screenshot(t, ctx, "composer-"+l.name)
 			press(t, ctx, chromekb.Escape)
 		}
-		eval[bool](t, ctx, `(location.hash = "#/local", true)`)
-		waitUI(t, ctx, `document.getElementById("view-title").textContent === "Local timeline" && document.querySelector('#feeds ol[data-kind="local"] li.note')`)
-		checkAxe(t, ctx, src, "local timeline, "+l.name)
+		// Opened states: a note's menu, a content warning shown, a
+		// sensitive picture uncovered, the composer replying to a note.
+		click(t, ctx, in(walk, ".act-more"))
+		waitUI(t, ctx, `document.querySelector(`+q(in(walk, `.act-more[aria-expanded="true"]`))+`)`)
+		checkAxe(t, ctx, src, "a note's menu, "+l.name)
+		screenshot(t, ctx, "note-menu-"+l.name)
+		press(t, ctx, chromekb.Escape)
+		if eval[bool](t, ctx, `!!document.querySelector('#feeds ol[data-kind="home"] .cw-toggle[aria-expanded="false"]')`) {
+			click(t, ctx, `#feeds ol[data-kind="home"] .cw-toggle[aria-expanded="false"]`)
+		}
+		if eval[bool](t, ctx, `!!document.querySelector('#feeds ol[data-kind="home"] .sensitive-cover')`) {
+			click(t, ctx, `#feeds ol[data-kind="home"] .sensitive-cover`)
+		}
+		waitUI(t, ctx, `!document.querySelector('#feeds ol[data-kind="home"] .sensitive-cover') && !document.querySelector('#feeds ol[data-kind="home"] .cw-toggle[aria-expanded="false"]')`)
+		checkAxe(t, ctx, src, "content warning and sensitive picture shown, "+l.name)
+		click(t, ctx, in(walk, ".act-reply"))
+		waitUI(t, ctx, `!document.getElementById("compose-target").hidden`)
+		checkAxe(t, ctx, src, "composer replying, "+l.name)
+		press(t, ctx, chromekb.Escape)
+		for _, kind := range []string{"local", "social", "global"} {
+			eval[bool](t, ctx, `(location.hash = "#/`+kind+`", true)`)
+			waitUI(t, ctx, `document.getElementById("view-title").textContent.toLowerCase() === "`+kind+` timeline" && document.querySelector('#feeds ol[data-kind="`+kind+`"] li.note')`)
+			checkAxe(t, ctx, src, kind+" timeline, "+l.name)
+		}
 		eval[bool](t, ctx, `(location.hash = "#/notifications", true)`)
 		waitUI(t, ctx, `document.querySelectorAll("#notif-list li").length > 5`)
 		checkAxe(t, ctx, src, "notifications, "+l.name)
@@ -1185,5 +1213,23 @@ func TestDemoAxe(t *testing.T) {
 	eval[bool](t, ctx, `(document.getElementById("instance").value = "127.0.0.1:1", document.getElementById("instance").dispatchEvent(new Event("input")), true)`)
 	click(t, ctx, "#signin-submit")
 	waitUI(t, ctx, `document.getElementById("alerts").textContent.includes("Nothing answered")`)
-	checkAxe(t, ctx, src, "add an account with an error, phone-dark")
+	for _, l := range looks {
+		phone(t, ctx, l.phone)
+		media(t, ctx, l.dark, false)
+		checkAxe(t, ctx, src, "add an account with an error, "+l.name)
+	}
+
+	// A sign-in waiting for its answer (the user came back without one).
+	eval[bool](t, ctx, `(document.getElementById("instance").value = `+q(fake.URL)+`, document.getElementById("instance").dispatchEvent(new Event("input")), true)`)
+	clickNavigate(t, ctx, "#signin-submit")
+	waitUI(t, ctx, `location.href.startsWith(`+q(fake.URL+"/")+`) && (document.getElementById("allow") || document.querySelector("form"))`)
+	if err := chromedp.Do(ctx, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
+	}
+	waitUI(t, ctx, `document.getElementById("pending") && !document.getElementById("pending").hidden`)
+	for _, l := range looks {
+		phone(t, ctx, l.phone)
+		media(t, ctx, l.dark, false)
+		checkAxe(t, ctx, src, "a sign-in waiting, "+l.name)
+	}
 }

@@ -468,7 +468,12 @@ document.addEventListener("keydown", (e) => {
   }
 });
 document.addEventListener("click", (e) => {
-  if (openMenu && !openMenu.menu.contains(e.target) && !openMenu.button.contains(e.target)) closeMenus(false);
+  // On a phone the menu is a sheet over a backdrop (its wrapper's ::before):
+  // a click there lands on the wrapper, outside the menu and its button.
+  if (openMenu && !openMenu.menu.contains(e.target) && !openMenu.button.contains(e.target)) {
+    if (e.target === openMenu.menu.parentElement) e.preventDefault();
+    closeMenus(false);
+  }
 }, true);
 document.addEventListener("focusin", (e) => {
   if (openMenu && !openMenu.menu.contains(e.target) && !openMenu.button.contains(e.target)) closeMenus(false);
