@@ -37,6 +37,26 @@
 // unicodeEmoji, search, plain, fn. The grammar is mfm-js's (MIT,
 // github.com/misskey-dev/mfm.js); web/mfm_test.go checks this parser against
 // mfm-js itself on mfm-js's own test inputs and thousands of random ones.
+//
+// Trees: no deliberate difference from mfm-js 0.26.0 (the test's list of
+// allowed differences is empty). Rendering, where it differs from Misskey
+// 2025.11's MkMfm, on purpose:
+//   - mathInline/mathBlock show their TeX source as code (Misskey renders
+//     it with KaTeX: a 280 KB dependency);
+//   - blockCode is not syntax-highlighted (Misskey loads Shiki), and it can
+//     be focused, so that a keyboard can scroll a long line;
+//   - unicodeEmoji is the system's own glyph (Misskey's default draws
+//     Twemoji or Fluent images from a CDN the strict CSP would refuse);
+//   - search links to Google's results (Misskey's default engine) in a new
+//     tab, with no text field;
+//   - $[clickable] is only its content (Misskey sends its click to Play
+//     scripts, which the demo has not);
+//   - links and images are http(s) only and open in a new tab with
+//     rel="nofollow noopener noreferrer"; a url's text (decoded, as
+//     Misskey shows it) is cut in its middle past URL_LABEL_MAX characters;
+//   - mentions and hashtags are underlined (dotted): Misskey tells them from
+//     text by colour alone, which the dark theme's contrast does not allow
+//     (WCAG 1.4.1).
 
 // ---------------------------------------------------------------------------
 // Parsing: a small PEG toolkit. A parser is (src, i, state) => { i, v } or
