@@ -962,6 +962,21 @@ func TestDemoAccounts(t *testing.T) {
 	if !eval[bool](t, ctx, `document.querySelector('#tabs a[data-kind="global"]').hidden && !document.querySelector('#tabs a[data-kind="local"]').hidden`) {
 		t.Error("the Global tab is shown on an instance without a global timeline")
 	}
+	// Without the local timeline, neither Local nor Social (which includes it).
+	two.SetPolicy("ltlAvailable", false)
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitUI(t, ctx, `!document.getElementById("app").hidden && document.querySelector("#feeds li.note") && document.getElementById("account-label").textContent === "@alice@`+host2+`"`)
+	if s := eval[string](t, ctx, `[...document.querySelectorAll("#tabs a")].filter(a => !a.hidden).map(a => a.dataset.kind).join(" ")`); s != "home" {
+		t.Errorf("tabs without the local and global timelines: %q", s)
+	}
+	two.SetPolicy("ltlAvailable", true)
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitUI(t, ctx, `!document.getElementById("app").hidden && !document.querySelector('#tabs a[data-kind="local"]').hidden && document.querySelector("#feeds li.note")`)
+	helpers(t, ctx)
 
 	// The same error twice is one message; switching accounts clears its messages.
 	two.SetFault("notes/reactions/create", misskeytest.Fault{Status: 500, ContentType: "application/json",
