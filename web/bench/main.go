@@ -52,7 +52,7 @@ func main() {
 	flag.IntVar(&c.batches, "batches", 100, "batches of concurrent calls per client per endpoint")
 	flag.IntVar(&c.inFlight, "inflight", 32, "calls in flight per batch")
 	flag.IntVar(&c.warmup, "warmup", 50, "unmeasured calls per client per endpoint before measuring")
-	flag.IntVar(&c.memCalls, "mem-calls", 10000, "calls per client for the memory figures (measured after 1,000 and after this many)")
+	flag.IntVar(&c.memCalls, "mem-calls", 20000, "calls per client for the memory figures (measured after 1,000, after half and after this many)")
 	flag.IntVar(&c.memInFlight, "mem-inflight", 6, "calls in flight during the memory runs")
 	flag.IntVar(&c.stream, "stream", 180000, "notes pushed over the streaming channel")
 	flag.DurationVar(&c.streamTime, "stream-time", 60*time.Second, "stop pushing notes after this long")
