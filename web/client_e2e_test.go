@@ -1169,6 +1169,7 @@ func TestDemoAxe(t *testing.T) {
 		screenshot(t, ctx, "home-"+l.name)
 		click(t, ctx, "#account-button")
 		checkAxe(t, ctx, src, "account menu, "+l.name)
+		screenshot(t, ctx, "account-menu-"+l.name)
 		press(t, ctx, chromekb.Escape)
 		click(t, ctx, in(walk, ".act-react"))
 		waitUI(t, ctx, `document.getElementById("picker").open`)
