@@ -1194,7 +1194,11 @@ function openNotifications() {
   }
   state.notifs = { feed, loaded: false, unreadAtOpen: 0, end: false };
   feed.on("unread", (n) => {
-    if (gen === state.gen) renderBadge(n);
+    if (gen !== state.gen) return;
+    renderBadge(n);
+    // Being read as it arrives: the open view marks it read (the count can
+    // come after the notification's own update).
+    if (n > 0 && state.view === "notifications" && state.notifs.loaded && document.visibilityState === "visible") markRead();
   });
   feed.on("update", (u) => {
     if (gen !== state.gen) return;
@@ -1246,12 +1250,19 @@ function showNotifications() {
 
 async function markRead() {
   const nf = state.notifs;
-  if (!nf || nf.feed.unread === 0) return;
+  if (!nf || nf.feed.unread === 0 || nf.marking) return;
+  nf.marking = true; // one request at a time: the update and the count both ask
+  let ok = false;
   try {
     await nf.feed.markAllRead();
+    ok = true;
   } catch (err) {
     if (err && err.code !== "PERMISSION_DENIED") showError(err);
+  } finally {
+    nf.marking = false;
   }
+  // One that came in meanwhile, while the view is still being read.
+  if (ok && state.notifs === nf && nf.feed.unread > 0 && state.view === "notifications" && document.visibilityState === "visible") markRead();
 }
 
 function notifPlain(n) {

@@ -773,6 +773,17 @@ func TestDemoReactionsAndNotifications(t *testing.T) {
 	if len(requestsTo(fake, "notifications/mark-all-as-read")) != 1 {
 		t.Error("opening the notifications did not mark them read")
 	}
+	// Live while the view is open: a new notification comes in at the top,
+	// and, as the view is being read, is read at once (no badge).
+	before := eval[int](t, ctx, `document.querySelectorAll("#notif-list li").length`)
+	if err := fake.React(eiko, fake.PostNote(alice, "Is anyone reading this?"), "🎉"); err != nil {
+		t.Fatal(err)
+	}
+	waitUI(t, ctx, `document.querySelectorAll("#notif-list li").length === `+fmt.Sprint(before+1)+` && document.querySelector("#notif-list li .notif-text").textContent.includes("reacted 🎉")`)
+	if s := eval[string](t, ctx, `document.querySelector("#notif-list li .notif-text").textContent`); !strings.Contains(s, "Eiko") {
+		t.Errorf("the newest notification says %q", s)
+	}
+	waitUI(t, ctx, `document.getElementById("notif-badge").hidden`)
 	click(t, ctx, `#notif-list li[data-type="reply"] a`)
 	waitUI(t, ctx, `!document.getElementById("view-thread").hidden && document.querySelector("#thread .note-main .note-text")?.textContent.includes("Nice to see you here")`)
 	_ = bob
