@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -426,6 +427,57 @@ func TestDemoOAuthSignIn(t *testing.T) {
 	}
 	if loc := eval[string](t, ctx, `location.href`); loc != page {
 		t.Errorf("address bar %q after sign-in", loc)
+	}
+
+	// The same callback link again (its sign-in is used up) while signed
+	// in: back to the timeline, said plainly, and the code is not sent again.
+	var code, state string
+	for _, r := range fake.Requests() {
+		if r.Path == "/oauth/token" && r.Method == "POST" {
+			v, _ := url.ParseQuery(string(r.Body))
+			code = v.Get("code")
+		}
+		if strings.HasPrefix(r.Path, "/oauth/authorize") && r.Method == "GET" {
+			v, _ := url.ParseQuery(r.RawQuery)
+			state = v.Get("state")
+		}
+	}
+	var meta struct{ Issuer string }
+	res, err = http.Get(fake.URL + "/.well-known/oauth-authorization-server")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(res.Body).Decode(&meta)
+	res.Body.Close()
+	if code == "" || state == "" || meta.Issuer == "" {
+		t.Fatalf("the callback's parts: code %q, state %q, issuer %q", code, state, meta.Issuer)
+	}
+	eval[bool](t, ctx, `(document.querySelectorAll(".toast-close").forEach(b => b.click()), true)`)
+	stale := page + "?" + url.Values{"code": {code}, "state": {state}, "iss": {meta.Issuer}}.Encode()
+	if err := chromedp.Do(ctx, chromedp.Navigate(stale)); err != nil {
+		t.Fatal(err)
+	}
+	waitUI(t, ctx, `!document.getElementById("app")?.hidden && document.querySelectorAll("#feeds li.note").length > 0 && (document.getElementById("statuses").textContent + document.getElementById("alerts").textContent).trim() !== ""`)
+	said := eval[string](t, ctx, `document.getElementById("statuses").textContent + " | " + document.getElementById("alerts").textContent`)
+	if !strings.Contains(said, "already used") || !strings.Contains(said, "still signed in as @alice@") {
+		t.Errorf("a stale OAuth link says %q", said)
+	}
+	for _, raw := range []string{"STATE_MISMATCH", "UNKNOWN_SESSION", "invalid_grant", "failed"} {
+		if strings.Contains(said, raw) {
+			t.Errorf("a stale OAuth link says %q", said)
+		}
+	}
+	if loc := eval[string](t, ctx, `location.href`); loc != page {
+		t.Errorf("address bar %q after the stale link", loc)
+	}
+	tokens = 0
+	for _, r := range fake.Requests() {
+		if r.Path == "/oauth/token" && r.Method == "POST" {
+			tokens++
+		}
+	}
+	if tokens != 1 {
+		t.Errorf("%d token requests after the stale link, want the first one only", tokens)
 	}
 }
 
