@@ -48,6 +48,9 @@ func seedFake(fake *misskeytest.Server) {
 	eiko := fake.AddUser("eiko", "Eiko")
 	fake.AddEmoji("tada_ai", "Fun", "party")
 	fake.AddEmoji("coffee_mk", "Fun", "coffee")
+	for name, svg := range emojiArt {
+		fake.SetEmojiImage(name, []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">`+svg+`</svg>`))
+	}
 	for _, a := range []struct {
 		u *misskeytest.User
 		p avatarLook
@@ -157,6 +160,32 @@ func seedFake(fake *misskeytest.Server) {
 	coffee := text(eiko, 20*time.Minute, "Coffee break :coffee_mk: Anyone else reading the local timeline?")
 	react(15*time.Minute, coffee, ":coffee_mk:", bob, chiaki)
 	text(bob, 5*time.Minute, "Anyone up for a walk later? 🚶 The weather looks good.")
+}
+
+// emojiArt draws the fake's custom emoji (64×64 SVG bodies), so that
+// they look like an instance's rather than the fake's lettered discs.
+var emojiArt = map[string]string{
+	// A yellow blob cat.
+	"blobcat": `<path d="M10 30 L8 8 L24 20 Q32 17 40 20 L56 8 L54 30 Q60 40 56 50 Q48 60 32 60 Q16 60 8 50 Q4 40 10 30Z" fill="#ffcc4d" stroke="#e0a526" stroke-width="2"/>` +
+		`<path d="M13 13 L22 21 L15 24Z M51 13 L42 21 L49 24Z" fill="#f4a6b0"/>` +
+		`<ellipse cx="23" cy="38" rx="3.5" ry="5" fill="#3b2a14"/><ellipse cx="41" cy="38" rx="3.5" ry="5" fill="#3b2a14"/>` +
+		`<path d="M27 47 Q29.5 50 32 47 Q34.5 50 37 47" fill="none" stroke="#3b2a14" stroke-width="2" stroke-linecap="round"/>` +
+		`<path d="M4 42 L16 44 M4 48 L16 47 M60 42 L48 44 M60 48 L48 47" stroke="#c98a1a" stroke-width="1.5" stroke-linecap="round"/>`,
+	// Misskey's green rounded square with an M.
+	"misskey": `<rect x="4" y="4" width="56" height="56" rx="14" fill="#86b300"/>` +
+		`<path d="M16 46 V20 Q16 16 20 17 Q22 18 24 21 L32 33 L40 21 Q42 18 44 17 Q48 16 48 20 V46" fill="none" stroke="#fff" stroke-width="6" stroke-linecap="round" stroke-linejoin="round"/>`,
+	// A star with a spark.
+	"awesome": `<path d="M32 4 L40 23 L60 24 L44 37 L50 58 L32 46 L14 58 L20 37 L4 24 L24 23Z" fill="#ffac33" stroke="#e8891b" stroke-width="2" stroke-linejoin="round"/>` +
+		`<circle cx="26" cy="30" r="3" fill="#fff" opacity="0.7"/>`,
+	// A party popper with confetti.
+	"tada_ai": `<path d="M8 58 L22 18 L46 42Z" fill="#dd2e44"/><path d="M14 41 L30 54 M18 29 L38 47" stroke="#ffcc4d" stroke-width="4"/>` +
+		`<circle cx="44" cy="12" r="4" fill="#55acee"/><circle cx="56" cy="26" r="3.5" fill="#77b255"/><rect x="30" y="6" width="6" height="6" fill="#ffcc4d" transform="rotate(20 33 9)"/>` +
+		`<path d="M38 28 Q44 18 54 16 M42 34 Q50 30 58 36" fill="none" stroke="#aa8dd8" stroke-width="3" stroke-linecap="round"/>`,
+	// A cup of coffee, steaming.
+	"coffee_mk": `<path d="M12 28 H46 V42 Q46 56 29 56 Q12 56 12 42Z" fill="#f5f5f5" stroke="#8a5a3b" stroke-width="2.5"/>` +
+		`<path d="M46 32 Q56 32 56 40 Q56 48 45 48" fill="none" stroke="#8a5a3b" stroke-width="4"/>` +
+		`<ellipse cx="29" cy="29" rx="15" ry="3" fill="#6f4126"/>` +
+		`<path d="M22 22 Q18 16 22 11 Q26 6 22 2 M32 22 Q28 16 32 11 Q36 6 32 2" fill="none" stroke="#b0b0b0" stroke-width="2.5" stroke-linecap="round"/>`,
 }
 
 // keepNews are what @bob posts now and then (keepPosting), in turn.

@@ -57,7 +57,7 @@
 // effects (notifications, streaming messages): AddUser, Follow, PostNote
 // and PostNoteWith (NoteOptions: text, cw, visibility, reply, renote or
 // quote, files, Poll), AddFile, AddFileWith (a caption, the sensitive
-// flag), SetAvatar, React, Vote, AddEmoji, IssueToken, Approve,
+// flag), SetAvatar, React, Vote, AddEmoji, SetEmojiImage, IssueToken, Approve,
 // ApproveOAuth, DenyOAuth, and SetPolicy (the base role's policies, such
 // as ltlAvailable and gtlAvailable: in meta's and i's "policies", and
 // enforced by the timelines and their channels).

@@ -18,6 +18,7 @@ type emojiRec struct {
 	name     string
 	category *string
 	aliases  []string
+	svg      []byte // nil: a generated disc
 }
 
 // url is where the fake serves the emoji's image.
@@ -66,6 +67,19 @@ func (s *Server) AddEmoji(name, category string, aliases ...string) {
 	s.st.emojis = append(s.st.emojis, e)
 }
 
+// SetEmojiImage makes svg, an SVG document, the image served for the
+// custom emoji name (instead of the generated disc with its initial). It
+// panics if there is no such emoji, like a programming error.
+func (s *Server) SetEmojiImage(name string, svg []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.st.emoji(name)
+	if e == nil {
+		panic(fmt.Sprintf("misskeytest: SetEmojiImage: no custom emoji %q", name))
+	}
+	e.svg = append([]byte(nil), svg...)
+}
+
 // epEmojis answers GET/POST /api/emojis: the local custom emoji, by
 // category then name (categories ascending, no category last, as
 // PostgreSQL sorts NULLs), packed as EmojiSimple.
@@ -96,15 +110,27 @@ func epEmojis(c *call) (any, *apiError) {
 	return map[string]any{"emojis": out}, nil
 }
 
-// serveEmoji serves GET /emoji/{name}.svg: a coloured disc with the
-// emoji name's initial.
+// serveEmoji serves GET /emoji/{name}.svg: the image SetEmojiImage gave,
+// or a coloured disc with the emoji name's initial.
 func (s *Server) serveEmoji(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("file"), ".svg")
 	s.mu.Lock()
-	known := ok && s.st.emoji(name) != nil
+	var e *emojiRec
+	var img []byte
+	if ok {
+		if e = s.st.emoji(name); e != nil {
+			img = e.svg // SetEmojiImage replaces the slice, never its bytes
+		}
+	}
 	s.mu.Unlock()
-	if !known {
+	if e == nil {
 		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "max-age=31536000, immutable")
+	if img != nil {
+		w.Write(img)
 		return
 	}
 	h := fnv.New32a()
@@ -114,7 +140,5 @@ func (s *Server) serveEmoji(w http.ResponseWriter, r *http.Request) {
 		`<circle cx="16" cy="16" r="15" fill="hsl(%d,70%%,55%%)"/>`+
 		`<text x="16" y="21.5" font-family="sans-serif" font-size="16" font-weight="bold" text-anchor="middle" fill="#fff">%s</text></svg>`,
 		hue, html.EscapeString(strings.ToUpper(name[:1])))
-	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Cache-Control", "max-age=31536000, immutable")
 	w.Write([]byte(svg))
 }

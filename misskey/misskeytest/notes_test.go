@@ -292,6 +292,20 @@ func TestEmojis(t *testing.T) {
 	if r := raw(t, "GET", s.URL+"/emoji/nope.svg", "", nil); r.StatusCode != 404 {
 		t.Errorf("unknown emoji image: %d", r.StatusCode)
 	}
+	// An image of the test's own.
+	const zebra = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8"/></svg>`
+	s.SetEmojiImage("zebra", []byte(zebra))
+	if img := raw(t, "GET", s.URL+"/emoji/zebra.svg", "", nil); img.StatusCode != 200 || img.Header.Get("Content-Type") != "image/svg+xml" || string(img.body) != zebra {
+		t.Errorf("SetEmojiImage's image: %d %q %.60q", img.StatusCode, img.Header.Get("Content-Type"), img.body)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("SetEmojiImage of an unknown emoji did not panic")
+			}
+		}()
+		s.SetEmojiImage("nope", []byte(zebra))
+	}()
 	for _, bad := range []string{"", "with space", "blobcat"} {
 		func() {
 			defer func() {
