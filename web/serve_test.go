@@ -203,6 +203,46 @@ func TestServeBusyPort(t *testing.T) {
 	}
 }
 
+// needTool is the path of the command name (from the Debian package pkg);
+// without it the test is skipped, loudly, except in CI, where it fails.
+func needTool(t *testing.T, name, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not installed: CI must run this test (apt-get install -y %s)", name, pkg)
+		}
+		fmt.Fprintf(os.Stderr, "\n*** %s SKIPPED: %s is not installed (apt-get install -y %s) ***\n\n", t.Name(), name, pkg)
+		t.Skip(name + " is not installed")
+	}
+	return p
+}
+
+// asAPerson prepares `make serve` as a person runs it: the module's root, a
+// copy of this run's dist/ (so that the real dist/ is not touched and the
+// build, which must still run, finds its compressed copies current when it
+// uses the same Go toolchain as this test), and the environment without
+// make's variables (not as a sub-make of `make test`).
+func asAPerson(t *testing.T) (root, dist string, env []string) {
+	t.Helper()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dist = filepath.Join(t.TempDir(), "dist")
+	if err := copyDir(testDist, dist); err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range os.Environ() {
+		switch k, _, _ := strings.Cut(kv, "="); k {
+		case "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES":
+		default:
+			env = append(env, kv)
+		}
+	}
+	return root, dist, env
+}
+
 // `make serve` as a person runs it, then Ctrl-C: the terminal sends SIGINT
 // to make and to the server (one process group). The server exits 0, so
 // make reports no error (it prints "make: *** [serve] Error 1" after a
@@ -212,34 +252,8 @@ func TestServeBusyPort(t *testing.T) {
 // only when it was started with SIGINT ignored (a background job of a
 // script) does it exit 0.
 func TestMakeServeCtrlC(t *testing.T) {
-	makeBin, err := exec.LookPath("make")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("make is not installed: CI must run this test")
-		}
-		fmt.Fprintf(os.Stderr, "\n*** %s SKIPPED: make is not installed (apt-get install -y make) ***\n\n", t.Name())
-		t.Skip("make is not installed")
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A copy of this run's dist/, so that the real dist/ is not touched and
-	// the build (which must still run) finds its compressed copies current
-	// when it uses the same Go toolchain as this test.
-	dist := filepath.Join(t.TempDir(), "dist")
-	if err := copyDir(testDist, dist); err != nil {
-		t.Fatal(err)
-	}
-	// As a person runs it: not as a sub-make of `make test`.
-	var env []string
-	for _, kv := range os.Environ() {
-		switch k, _, _ := strings.Cut(kv, "="); k {
-		case "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES":
-		default:
-			env = append(env, kv)
-		}
-	}
+	makeBin := needTool(t, "make", "make")
+	root, dist, env := asAPerson(t)
 	s := start(t, root, env, makeBin, "serve", "DIST="+dist, "ADDR=127.0.0.1:0", "FAKE_ADDR=127.0.0.1:0")
 	page := s.out.await(t, demoURL, 5*time.Minute, s.exited)[1]
 	s.out.await(t, fakeLine, 5*time.Second, s.exited)

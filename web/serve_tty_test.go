@@ -1,11 +1,8 @@
 package main
 
 import (
-	"fmt"
 	"io"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,34 +14,8 @@ import (
 // itself (web/internal/fg), stops alone and exits 0; make, which never got
 // the signal, exits 0 too, and the shell goes on with the next command.
 func TestMakeServeCtrlCInTerminal(t *testing.T) {
-	need := func(name, pkg string) string {
-		p, err := exec.LookPath(name)
-		if err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is not installed: CI must run this test (apt-get install -y %s)", name, pkg)
-			}
-			fmt.Fprintf(os.Stderr, "\n*** %s SKIPPED: %s is not installed (apt-get install -y %s) ***\n\n", t.Name(), name, pkg)
-			t.Skip(name + " is not installed")
-		}
-		return p
-	}
-	makeBin, scriptBin := need("make", "make"), need("script", "bsdutils")
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dist := filepath.Join(t.TempDir(), "dist")
-	if err := copyDir(testDist, dist); err != nil {
-		t.Fatal(err)
-	}
-	var env []string
-	for _, kv := range os.Environ() {
-		switch k, _, _ := strings.Cut(kv, "="); k {
-		case "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES":
-		default:
-			env = append(env, kv)
-		}
-	}
+	makeBin, scriptBin := needTool(t, "make", "make"), needTool(t, "script", "bsdutils")
+	root, dist, env := asAPerson(t)
 	line := makeBin + " serve DIST=" + dist + " ADDR=127.0.0.1:0 FAKE_ADDR=127.0.0.1:0; echo \"make ended: $?\""
 	cmd := exec.Command(scriptBin, "-qfec", line, "/dev/null")
 	cmd.Dir, cmd.Env = root, env
