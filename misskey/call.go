@@ -162,7 +162,6 @@ const uploadEndpoint = "drive/files/create"
 // browser.Blob), and in native builds also any io.Seeker (a file, a bytes
 // or strings Reader). (In a js build, a Seek called through an interface
 // would keep os.File's in the wasm: 1.8 KB gzip, measured.)
-
 func (c *Client) NewUpload(file io.Reader, opts UploadOptions) (*Call, error) {
 	if file == nil {
 		return nil, c.fail(uploadEndpoint, &Error{Code: CodeInvalidArgument, Message: "upload needs a file"})
@@ -516,8 +515,8 @@ func requestBody(params []byte, token string) ([]byte, error) {
 // MaxParamsBytes is the real server's cap on a JSON body (1 MiB).
 const MaxParamsBytes = 1 << 20
 
-// Rewinder is a file that can be sent again from where it stood when the
-// upload was prepared (see NewUpload).
+// Rewinder is a file that can be sent again: Rewind puts it back to where
+// it stood when the upload was prepared (see NewUpload).
 type Rewinder interface {
 	Rewind() error
 }

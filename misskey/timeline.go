@@ -27,13 +27,12 @@ type TimelineSource struct {
 // timelineKind is how a source is read and followed.
 type timelineKind struct {
 	endpoint, channel string
-	idParam           string // the REST endpoint's param for the source's ID
+	idParam           string // the REST endpoint's param for the source's ID ("" when it takes none)
 	channelParam      string // the channel's param for it ("" when none)
-	needsID           bool
 }
 
-// kindOf is how a source is read and followed (a switch, not a map: no
-// table to build at start-up).
+// kindOf is how a source is read and followed (a search of a static
+// array, not a map: no table to build at start-up).
 func kindOf(kind string) (timelineKind, bool) {
 	for _, k := range timelineKinds {
 		if k.name == kind {
@@ -51,13 +50,13 @@ var timelineKinds = [...]struct {
 	{"local", timelineKind{endpoint: "notes/local-timeline", channel: "localTimeline"}},
 	{"social", timelineKind{endpoint: "notes/hybrid-timeline", channel: "hybridTimeline"}},
 	{"global", timelineKind{endpoint: "notes/global-timeline", channel: "globalTimeline"}},
-	{"antenna", timelineKind{endpoint: "antennas/notes", channel: "antenna", idParam: "antennaId", channelParam: "antennaId", needsID: true}},
-	{"list", timelineKind{endpoint: "notes/user-list-timeline", channel: "userList", idParam: "listId", channelParam: "listId", needsID: true}},
-	{"channel", timelineKind{endpoint: "channels/timeline", channel: "channel", idParam: "channelId", channelParam: "channelId", needsID: true}},
-	{"hashtag", timelineKind{endpoint: "notes/search-by-tag", channel: "hashtag", idParam: "tag", needsID: true}},
+	{"antenna", timelineKind{endpoint: "antennas/notes", channel: "antenna", idParam: "antennaId", channelParam: "antennaId"}},
+	{"list", timelineKind{endpoint: "notes/user-list-timeline", channel: "userList", idParam: "listId", channelParam: "listId"}},
+	{"channel", timelineKind{endpoint: "channels/timeline", channel: "channel", idParam: "channelId", channelParam: "channelId"}},
+	{"hashtag", timelineKind{endpoint: "notes/search-by-tag", channel: "hashtag", idParam: "tag"}},
 	// Misskey has no channel of a user's notes: a user's timeline is
 	// caught up by Catchup only.
-	{"user", timelineKind{endpoint: "users/notes", idParam: "userId", needsID: true}},
+	{"user", timelineKind{endpoint: "users/notes", idParam: "userId"}},
 }
 
 // TimelineOptions tune a Timeline; zero values mean the defaults.
@@ -208,8 +207,6 @@ func (f *feed) remove(match func(FeedItem) bool, u *FeedUpdate) {
 	f.items = kept
 }
 
-// sortDesc sorts items newest (greatest id) first: an insertion sort, for
-// the small batches a page brings, without generic sort code in the wasm.
 // has reports whether an item has this id: a binary search of the items,
 // which are in descending order of id.
 func (f *feed) has(id string) bool {
@@ -225,6 +222,8 @@ func (f *feed) has(id string) bool {
 	return lo < len(f.items) && f.items[lo].ID == id
 }
 
+// sortDesc sorts items newest (greatest id) first: an insertion sort, for
+// the small batches a page brings, without generic sort code in the wasm.
 func sortDesc(items []FeedItem) {
 	for i := 1; i < len(items); i++ {
 		for j := i; j > 0 && items[j].ID > items[j-1].ID; j-- {
@@ -613,15 +612,8 @@ func (l *live) resubscribe() {
 		l.want = want
 	}
 	clear(want)
-	for i := range l.feed.items {
-		if i >= l.maxSubs {
-			break
-		}
-		it := &l.feed.items[i]
-		if it.appear == "" { // parsed once per item, not once per update
-			it.appear = appearID(it.Raw, it.ID)
-		}
-		want[it.appear] = true
+	for i := range min(l.maxSubs, len(l.feed.items)) {
+		want[l.appearAt(i)] = true
 	}
 	for id := range l.subs {
 		if !want[id] {
@@ -635,6 +627,16 @@ func (l *live) resubscribe() {
 			l.s.subNote(id)
 		}
 	}
+}
+
+// appearAt is the appear id of item i, parsed once per item (not once per
+// update: a reaction, edit or vote changes none of what it depends on).
+func (l *live) appearAt(i int) string {
+	it := &l.feed.items[i]
+	if it.appear == "" {
+		it.appear = appearID(it.Raw, it.ID)
+	}
+	return it.appear
 }
 
 // noteUpdated applies {id, type, body} to the notes that show that note.
@@ -651,7 +653,10 @@ func (l *live) noteUpdated(body []byte) {
 	ev, _ := jsonObject(f["body"])
 	var u FeedUpdate
 	if typ == "deleted" {
-		l.feed.remove(func(it FeedItem) bool { return it.ID == id || appearID(it.Raw, it.ID) == id }, &u)
+		for i := range l.feed.items {
+			l.appearAt(i)
+		}
+		l.feed.remove(func(it FeedItem) bool { return it.ID == id || it.appear == id }, &u)
 		l.emit(&u, false)
 		return
 	}
@@ -660,7 +665,7 @@ func (l *live) noteUpdated(body []byte) {
 		switch {
 		case it.ID == id:
 			raw = patchNote(it.Raw, typ, ev, l.me)
-		case appearID(it.Raw, it.ID) == id:
+		case l.appearAt(i) == id:
 			if rf, err := jsonObject(it.Raw); err == nil && rf["renote"] != nil {
 				if nr := patchNote(rf["renote"], typ, ev, l.me); nr != nil {
 					raw = jsonWith(it.Raw, "renote", nr)
@@ -685,7 +690,7 @@ func NewTimeline(c *Client, s *Stream, src TimelineSource, opts TimelineOptions,
 	if !ok {
 		return nil, invalidArgument("timeline %q is not one of home, local, social, global, antenna, list, channel, hashtag, user", src.Kind)
 	}
-	if kind.needsID && (src.ID == "" || len(src.ID) > 256 || src.Kind != "hashtag" && !validSession(src.ID)) {
+	if kind.idParam != "" && (src.ID == "" || len(src.ID) > 256 || src.Kind != "hashtag" && !validSession(src.ID)) {
 		return nil, invalidArgument("a "+src.Kind+" timeline needs an id (got %q)", src.ID)
 	}
 	if s == nil {

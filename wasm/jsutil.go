@@ -21,17 +21,17 @@ type glue struct {
 	sync, throw, retry safejs.Value
 	makeError          safejs.Value
 	deferred, onAbort  safejs.Value
-	caller, transport  safejs.Value
+	transport          safejs.Value
 	webStore, store    safejs.Value
 	socket             safejs.Value
 	build              safejs.Value
 }
 
 // glueNames are makeGlue()'s functions, in glue's order.
-var glueNames = []string{"sync", "Throw", "Retry", "makeError", "deferred", "onAbort", "caller", "transport", "webStore", "store", "socket", "build"}
+var glueNames = []string{"sync", "Throw", "Retry", "makeError", "deferred", "onAbort", "transport", "webStore", "store", "socket", "build"}
 
 func (g *glue) fields() []*safejs.Value {
-	return []*safejs.Value{&g.sync, &g.throw, &g.retry, &g.makeError, &g.deferred, &g.onAbort, &g.caller, &g.transport, &g.webStore, &g.store, &g.socket, &g.build}
+	return []*safejs.Value{&g.sync, &g.throw, &g.retry, &g.makeError, &g.deferred, &g.onAbort, &g.transport, &g.webStore, &g.store, &g.socket, &g.build}
 }
 
 // theGlue is the loader's glue, for toJSError.
@@ -50,12 +50,9 @@ func goPanic(r any) error {
 	return &misskey.Error{Code: "INTERNAL_ERROR", Message: msg}
 }
 
-// funcs are the js.Funcs made for the API; they live as long as the page,
-// a fixed number of them.
-var funcs []safejs.Func
-
 // export makes a JS function that calls fn and returns its value, or
 // throws its error as a MisskeyError. A panic in fn becomes a thrown error.
+// The function lives as long as the page (the API makes a fixed number).
 func (g glue) export(fn func(args []safejs.Value) (any, error)) safejs.Value {
 	f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (ret any) {
 		defer func() {
@@ -72,7 +69,6 @@ func (g glue) export(fn func(args []safejs.Value) (any, error)) safejs.Value {
 	if err != nil {
 		panic(err)
 	}
-	funcs = append(funcs, f)
 	wrapped, err := g.sync.Invoke(f.Value())
 	if err != nil {
 		panic(err)

@@ -9,7 +9,8 @@
 
 import { $, busy, h, icon, image, link, remember } from "./js/dom.js";
 import { describeError, hostOf } from "./js/errors.js";
-import { acct, closeMenus, excerpt, fullTime, nameOf, plainName, reactionName, renderNote, userUrl, when } from "./js/notes.js";
+import { acct, closeMenus, excerpt, fullTime, nameOf, plainName, pureRenoteOf, reactionName, renderNote, userUrl, when } from "./js/notes.js";
+import { parseReaction, reactionImage } from "./js/emoji.js";
 import { pickReaction, setupPicker } from "./js/picker.js";
 import { openImage, setupViewer } from "./js/viewer.js";
 import { closeComposer, composeFor, count, resetComposer, setupComposer } from "./js/compose.js";
@@ -1123,7 +1124,7 @@ function renderThread() {
   const ctx = noteCtx();
   const { main, ancestors, children } = thread;
   if (!main) return;
-  const shown = main.renote && main.text == null && !(main.files && main.files.length) ? main.renote : main;
+  const shown = pureRenoteOf(main) ? main.renote : main;
   $("thread-title").textContent = `Note by ${plainName(shown.user)}`;
   document.title = $("thread-title").textContent + " · " + APP_NAME;
   const parts = [];
@@ -1174,14 +1175,13 @@ function reactionBadge(n) {
   return h("span", { class: "notif-reaction" }, r ? renderReactionInline(r, note, ctx) : "");
 }
 
+// A reaction inside a sentence: the emoji itself, or a custom one's image
+// (a remote one by its name@host, as reactionView finds it).
 function renderReactionInline(r, note, ctx) {
-  const m = /^:([\w+-]+)(?:@[\w.:-]+)?:$/.exec(r);
-  if (m) {
-    const url = (note.reactionEmojis && note.reactionEmojis[m[1]]) || ctx.instanceEmojis.get(m[1]);
-    if (url) return image(url, { class: "reaction-img", alt: `:${m[1]}:` });
-    return `:${m[1]}:`;
-  }
-  return r;
+  const p = parseReaction(r);
+  if (!p.custom) return r;
+  const src = reactionImage(r, note, ctx.instanceEmojis);
+  return src ? image(src, { class: "reaction-img", alt: `:${p.name}:` }) : `:${p.name}:`;
 }
 
 function openNotifications() {

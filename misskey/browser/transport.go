@@ -255,13 +255,14 @@ func (b *Blob) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// Seek moves where Read reads next; a Blob can so be sent again.
-// Rewind puts the Blob back to its start (see misskey.NewUpload).
+// Rewind puts the Blob back to its start, where an upload of it starts
+// (see misskey.NewUpload).
 func (b *Blob) Rewind() error {
 	b.pos = 0
 	return nil
 }
 
+// Seek moves where Read reads next; a Blob can so be sent again.
 func (b *Blob) Seek(offset int64, whence int) (int64, error) {
 	switch whence {
 	case io.SeekCurrent:

@@ -128,16 +128,7 @@ func (s *Server) Vote(u *User, noteID string, choice int) error {
 // contentType as its type, sniffed when empty), and returns its id, for
 // NoteOptions.FileIDs.
 func (s *Server) AddFile(u *User, name, contentType string, data []byte) (id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec := s.rec(u, "AddFile")
-	if contentType == "" {
-		contentType = detectType(data)
-	}
-	if name == "" {
-		name = "untitled"
-	}
-	return s.st.addFile(rec, name, contentType, slices.Clone(data), nil, false).id
+	return s.AddFileWith(u, FileOptions{Name: name, ContentType: contentType, Data: data})
 }
 
 // rec returns the record of u, panicking for nil or unknown users.
@@ -278,7 +269,7 @@ func (st *state) createNote(u *userRec, in noteInput, reply, renote *noteRec) *n
 		n.replyID, n.replyUser = &reply.id, reply.user
 	}
 	if renote != nil {
-		n.renoteID, n.renoteUser = &renote.id, renote.user
+		n.renoteID = &renote.id
 	}
 	if p := in.poll; p != nil {
 		n.poll = &pollRec{choices: slices.Clone(p.choices), votes: make([]int, len(p.choices)), multiple: p.multiple, expiresAt: p.expiresAt, voted: map[string][]int{}}

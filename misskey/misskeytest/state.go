@@ -64,7 +64,6 @@ type noteRec struct {
 	replyID        *string
 	renoteID       *string
 	replyUser      *userRec // author of the reply target (note.replyUserId), kept after its deletion
-	renoteUser     *userRec // author of the renote target
 	poll           *pollRec
 	repliesCount   int
 	renoteCount    int

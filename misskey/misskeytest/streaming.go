@@ -491,9 +491,6 @@ func (h *streamHub) call(c *streamConn) *call {
 
 var hashtagRE = regexp.MustCompile(`(?:^|[^\p{L}\p{N}_])#([^\s#.,!?'"()\[\]{}<>「」（）、。:;]+)`)
 
-// noteTags are n's hashtags, lower-cased (note.tags).
-func noteTags(n *noteRec) []string { return n.tags }
-
 // noteMatches reports whether channel ch of c receives n, following the
 // real channel classes.
 func (h *streamHub) noteMatches(c *streamConn, ch *streamChannel, n *noteRec) bool {
@@ -522,7 +519,7 @@ func (h *streamHub) noteMatches(c *streamConn, ch *streamChannel, n *noteRec) bo
 		if n.visibility != "public" {
 			return false
 		}
-		tags := noteTags(n)
+		tags := n.tags
 		if !slices.ContainsFunc(ch.tags, func(group []string) bool {
 			for _, t := range group {
 				if !slices.Contains(tags, t) {

@@ -151,7 +151,7 @@ const newId = (p) => `${p}-${++uid}`;
  * remove, openImage } }.
  */
 export function renderNote(item, ctx, mode = "timeline") {
-  const pureRenote = !!(item.renote && item.text == null && !(item.files && item.files.length) && !item.poll);
+  const pureRenote = pureRenoteOf(item);
   const shown = pureRenote ? item.renote : item;
   const user = shown.user || {};
   const li = h("li", { class: "note note-" + mode, "data-note-id": item.id, "data-shown-id": shown.id });
@@ -417,7 +417,8 @@ function footer(item, shown, li, ctx) {
   return foot;
 }
 
-const pureRenoteOf = (n) => !!(n.renote && n.text == null && !(n.files && n.files.length) && !n.poll);
+/** Whether n is a pure renote (no text, files or poll of its own): it shows the renoted note. */
+export const pureRenoteOf = (n) => !!(n.renote && n.text == null && !(n.files && n.files.length) && !n.poll);
 
 /** A button that opens a small menu of items (buttons, or links with href). */
 export function menuButton({ cls, key, icon: name, count, label, items, disabled }) {
