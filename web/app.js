@@ -54,6 +54,7 @@ const state = {
   threadId: null,
   ui: new Map(), // note id → view state (content warning open, folded, pictures shown)
   overrides: new Map(), // note id → the note as notes/show gave it after an action of ours
+  deleted: new Set(), // ids of notes we deleted: the server tells a timeline only of its newest notes' deletions
   scroll: {}, // view key → scrollY
 };
 
@@ -612,6 +613,7 @@ function stopAccount() {
   state.meta = null;
   state.ui.clear();
   state.overrides.clear();
+  state.deleted.clear();
   state.scroll = {};
   $("feeds").replaceChildren();
   $("notif-list").replaceChildren();
@@ -878,7 +880,7 @@ function renderFeedStatus(feed, loading) {
  * removed, keeping focus on the same control of a note rendered again.
  */
 function applyFeed(feed, changed) {
-  const notes = feed.tl.notes;
+  const notes = feed.tl.notes.filter((n) => !state.deleted.has(n.id));
   const keep = new Set(notes.map((n) => n.id));
   for (const [id, li] of feed.items) {
     if (!keep.has(id)) {
@@ -1070,9 +1072,11 @@ async function deleteNote(note, li, button) {
     if (gen !== state.gen) return;
     const next = li.nextElementSibling || li.previousElementSibling;
     li.remove();
+    state.deleted.add(note.id);
     for (const feed of Object.values(state.feeds)) {
       const other = feed.items.get(note.id);
       if (other) other.remove();
+      feed.items.delete(note.id);
     }
     bumpNotesCount(-1);
     status("Note deleted.");

@@ -953,6 +953,26 @@ func TestDemoCompose(t *testing.T) {
 	if d := requestsTo(fake, "notes/delete"); len(d) != 1 || !strings.Contains(string(d[0].Body), reply) {
 		t.Errorf("notes/delete %v", d)
 	}
+
+	// A note past the newest 100, of which the server tells a timeline no
+	// deletion: deleted, it stays away when the timeline next changes.
+	alice := fake.SignedIn()
+	fake.PostNote(alice, "An older thought, to be deleted.")
+	waitUI(t, ctx, note("An older thought"))
+	for i := range 100 {
+		fake.PostNote(fake.User("bob"), fmt.Sprintf("Bob's note %d of 100.", i+1))
+	}
+	waitUI(t, ctx, note("Bob's note 100 of 100."))
+	older := noteID(t, ctx, "An older thought")
+	click(t, ctx, in(older, ".act-more"))
+	click(t, ctx, in(older, ".do-delete"))
+	click(t, ctx, in(older, ".confirm-delete"))
+	waitUI(t, ctx, `!document.querySelector('#feeds li.note[data-note-id="`+older+`"]')`)
+	fake.PostNote(fake.User("bob"), "One more after the deletion.")
+	waitUI(t, ctx, note("One more after the deletion."))
+	if eval[bool](t, ctx, `!!document.querySelector('#feeds li.note[data-note-id="`+older+`"]')`) {
+		t.Error("a deleted note came back when the timeline changed")
+	}
 }
 
 func must[T any](v T, err error) T {
